@@ -1,0 +1,76 @@
+/**
+ * Conformance cases for meta key/values and for behaviour every method shares: `close()`, use after close and
+ * cancellation through an already-aborted `AbortSignal`.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../store.js';
+import { T0, expectStoreError, makeResult, type StoreHarness } from './fixtures.js';
+
+/** One call of every port method except `close`, so shared behaviour is checked on all of them. */
+function everyMethod(store: Store, signal?: AbortSignal): [string, () => Promise<unknown>][] {
+  const options = signal ? { signal } : undefined;
+  return [
+    ['getMeta', () => store.getMeta('k', options)],
+    ['setMeta', () => store.setMeta('k', 'v', options)],
+    ['recordCheckResults', () => store.recordCheckResults([makeResult()], options)],
+    ['listCheckResults', () => store.listCheckResults({}, options)],
+    ['latestCheckResults', () => store.latestCheckResults(options)],
+    ['checkRollups', () => store.checkRollups({ integration: 'stripe' }, options)],
+    ['pruneRollups', () => store.pruneRollups(T0, options)],
+  ];
+}
+
+export function describeMetaAndLifecycleCases(harness: StoreHarness): void {
+  describe('meta', () => {
+    it('returns undefined for a key never set', async () => {
+      expect(await harness.store.getMeta('workspace-id')).toBeUndefined();
+    });
+
+    it('stores, overwrites and keeps keys apart', async () => {
+      await harness.store.setMeta('workspace-id', 'ws-1');
+      await harness.store.setMeta('last-seen', '');
+      await harness.store.setMeta('note', 'ünïcødé ✓ "quoted" \n newline');
+      await harness.store.setMeta('workspace-id', 'ws-2');
+      expect(await harness.store.getMeta('workspace-id')).toBe('ws-2');
+      expect(await harness.store.getMeta('last-seen')).toBe('');
+      expect(await harness.store.getMeta('note')).toBe('ünïcødé ✓ "quoted" \n newline');
+      expect(await harness.store.getMeta('Workspace-Id')).toBeUndefined();
+    });
+
+    it('rejects a value that is not a string', async () => {
+      await expectStoreError(harness.store.setMeta('k', 42 as unknown as string), 'store-invalid-input');
+      expect(await harness.store.getMeta('k')).toBeUndefined();
+    });
+  });
+
+  describe('cancellation', () => {
+    it('rejects every method with store-aborted when the signal already fired, writing nothing', async () => {
+      const controller = new AbortController();
+      const reason = new Error('shutting down');
+      controller.abort(reason);
+      for (const [name, call] of everyMethod(harness.store, controller.signal)) {
+        const error = await expectStoreError(call(), 'store-aborted');
+        expect(error.cause, name).toBe(reason);
+      }
+      expect(await harness.store.getMeta('k')).toBeUndefined();
+      expect((await harness.store.listCheckResults()).items).toEqual([]);
+    });
+
+    it('runs normally with a signal that has not fired', async () => {
+      const { signal } = new AbortController();
+      await harness.store.setMeta('k', 'v', { signal });
+      expect(await harness.store.getMeta('k', { signal })).toBe('v');
+    });
+  });
+
+  describe('close', () => {
+    it('is idempotent, and every method afterwards rejects with store-closed', async () => {
+      await harness.store.close();
+      await harness.store.close();
+      for (const [name, call] of everyMethod(harness.store)) {
+        const error = await expectStoreError(call(), 'store-closed');
+        expect(error.message, name).toContain(name);
+      }
+    });
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Public entry point of the store: the port, its errors, the SQLite adapter and the pure rollup helpers.
+ * The conformance suite (`./conformance.js`) is deliberately not re-exported: it imports vitest.
+ */
+export type {
+  CheckResultPage,
+  CheckResultQuery,
+  CheckRollup,
+  CheckRollupQuery,
+  PruneRollupsOutcome,
+  RecordCheckResultsOutcome,
+  Store,
+  StoreCallOptions,
+  StoreOptions,
+  StoredCheckResult,
+} from './store.js';
+export {
+  DEFAULT_PAGE_LIMIT,
+  DEFAULT_RAW_RESULTS_PER_CHECK,
+  DEFAULT_ROLLUP_RETENTION_DAYS,
+  MAX_PAGE_LIMIT,
+} from './store.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
+export { summariseRollups, minuteStart, MINUTE_MS, type RollupSummary } from './rollups.js';
+export {
+  BUCKET_COUNT,
+  LATENCY_HISTOGRAM_LAYOUT,
+  bucketBounds,
+  bucketIndex,
+  estimateQuantile,
+  type LatencyHistogram,
+} from './latency-histogram.js';
+export type { Migration } from './migration-plan.js';
+export {
+  BUSY_TIMEOUT_MS,
+  defaultStorePath,
+  openSqliteStore,
+  type SqliteStore,
+  type SqliteStoreDiagnostics,
+  type SqliteStoreOptions,
+} from './sqlite/sqlite-store.js';
