@@ -4,21 +4,27 @@
  */
 import { Command } from 'commander';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { requireWorkspace } from './load-for-command.js';
+import { loadForCommand, requireWorkspace } from './load-for-command.js';
 import { plural, printJson, type Colors, type Output } from './output.js';
 import { buildServiceMap, type IntegrationEntry } from '../catalog/service-map.js';
 
 export async function runCatalog(dir: string, options: { json?: boolean }, output: Output): Promise<number> {
-  const workspace = await requireWorkspace(dir, output, { json: options.json ?? false });
+  if (options.json) {
+    // Scripts get one JSON document either way: the service map, or why there is none.
+    const { result } = await loadForCommand(dir, {});
+    if (!result.workspace) {
+      printJson(output, { ok: false, diagnostics: result.diagnostics });
+      return EXIT.failed;
+    }
+    printJson(output, buildServiceMap(result.workspace));
+    return EXIT.ok;
+  }
+  const workspace = await requireWorkspace(dir, output);
   if (!workspace) {
     output.err('The workspace is invalid; fix the errors above (see `lifeline validate`).');
     return EXIT.failed;
   }
   const map = buildServiceMap(workspace);
-  if (options.json) {
-    printJson(output, map);
-    return EXIT.ok;
-  }
   const c = output.color;
   const gaps = map.integrations.reduce((n, i) => n + i.coverage.gaps.length, 0);
   output.out(

@@ -10,6 +10,7 @@ import { processOutput, type Output } from './output.js';
 import { validateCommand } from './validate-command.js';
 import { catalogCommand } from './catalog-command.js';
 import { initCommand } from './init-command.js';
+import { sandboxCommand } from './sandbox-command.js';
 
 export function lifelineVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -33,6 +34,7 @@ Examples:
   $ lifeline init my-integrations       create a workspace to start from
   $ lifeline validate examples/acme     check it; every problem with file:line:col
   $ lifeline catalog examples/acme      the service map and playbook coverage
+  $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
 
 Environment:
@@ -47,12 +49,10 @@ Environment:
     program.addCommand(command);
   }
   program.commands.forEach((c) =>
-    c
-      .exitOverride()
-      .configureOutput({
-        writeOut: (s) => output.out(s.trimEnd()),
-        writeErr: (s) => output.err(s.trimEnd()),
-      }),
+    c.exitOverride().configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      writeErr: (s) => output.err(s.trimEnd()),
+    }),
   );
   program.exitOverride();
   return program;

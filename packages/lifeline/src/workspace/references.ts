@@ -64,12 +64,14 @@ class Checker {
   }
 
   /** Reports a reference to an id that is not declared (unless the target was itself invalid). */
+  /** `label` names the kind in messages when `candidates` are things without a workspace-wide kind (endpoints, steps). */
   reference(
     kind: Kind,
     id: string | undefined,
     item: LoadedItem<unknown>,
     sub: DataPath,
     candidates?: Iterable<string>,
+    label: string = kind,
   ): boolean {
     if (id === undefined) return true;
     const known = candidates ? new Set(candidates) : (this.ids.get(kind) ?? new Set<string>());
@@ -82,8 +84,11 @@ class Checker {
       'unknown-reference',
       item,
       sub,
-      `unknown ${kind} \`${id}\``,
-      suggestion(id, [...known, ...invalid], kind) ?? `declare a ${kind} with id \`${id}\``,
+      `unknown ${label} \`${id}\``,
+      suggestion(id, [...known, ...invalid], label) ??
+        (candidates
+          ? `no ${label} has that id here`
+          : `declare ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label} with id \`${id}\``),
     );
     return false;
   }
@@ -255,7 +260,8 @@ function checkIntegration(c: Checker, item: LoadedItem<Integration>): void {
     }
     if (check.kind === 'http' || check.kind === 'schema' || (check.kind === 'credential' && check.endpoint)) {
       const endpointId = check.endpoint!;
-      if (!c.reference('integration', endpointId, item, [...at, 'endpoint'], endpoints.keys())) return;
+      if (!c.reference('integration', endpointId, item, [...at, 'endpoint'], endpoints.keys(), 'endpoint'))
+        return;
       const endpoint = endpoints.get(endpointId)!;
       if (check.kind === 'schema' && !endpoint.responses && !endpoint.openapi) {
         c.problem(
@@ -351,7 +357,7 @@ function checkPlaybook(
           '`if` needs exactly one of `step` (with `outcome`) or `holds`',
         );
       if (step.if.step !== undefined) {
-        c.reference('playbook', step.if.step, item, [...at, 'if', 'step'], stepIds);
+        c.reference('playbook', step.if.step, item, [...at, 'if', 'step'], stepIds, 'earlier step');
         if (!step.if.outcome)
           c.problem(
             'missing-key',
@@ -445,7 +451,9 @@ function checkAction(
       return;
     }
     case 'rollback':
-      action.steps?.forEach((id, i) => c.reference('playbook', id, item, [...at, 'steps', i], ctx.stepIds));
+      action.steps?.forEach((id, i) =>
+        c.reference('playbook', id, item, [...at, 'steps', i], ctx.stepIds, 'earlier step'),
+      );
       return;
     case 'http':
     case 'command':

@@ -75,7 +75,8 @@ export function describeSecret(ref: SecretReference): string {
 /** Values that look like credentials: vendor key prefixes, JWTs, long random tokens. */
 export function looksLikeSecret(text: string): boolean {
   if (/^\$\{(env|file):/.test(text)) return false;
-  if (/^(sk|pk|rk|shp|ghp|gho|xox[abpr]|AKIA|glpat)[-_]/i.test(text)) return true;
+  if (/^(sk|pk|rk|shp|ghp|gho|xox[abpr]|glpat)[-_]/i.test(text) || /^(AKIA|ASIA)[0-9A-Z]{16}$/.test(text))
+    return true;
   if (/^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(text)) return true;
   return (
     text.length >= 24 && /^[A-Za-z0-9_\-+/=]+$/.test(text) && /[0-9]/.test(text) && /[A-Za-z]/.test(text)

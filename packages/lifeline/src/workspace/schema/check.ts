@@ -80,7 +80,7 @@ export const CheckSchema = Type.Union(
     variant(
       'http',
       {
-        endpoint: Ref('endpoint of this integration'),
+        endpoint: Ref('endpoint', 'Id of the endpoint to call, declared in this integration.'),
         request: Type.Optional(RequestOverrides),
         expect: Type.Optional(Expect),
       },
@@ -100,14 +100,19 @@ export const CheckSchema = Type.Union(
     variant(
       'credential',
       {
-        endpoint: Type.Optional(Ref('endpoint of this integration (a cheap authenticated read)')),
+        endpoint: Type.Optional(
+          Ref(
+            'endpoint',
+            'Id of a cheap authenticated read of this integration; omit for OAuth2 (the token endpoint is checked).',
+          ),
+        ),
       },
       'The credential works (401/403 is a credential failure) and its age is within the rotation policy.',
     ),
     variant(
       'schema',
       {
-        endpoint: Ref('endpoint of this integration with a response schema'),
+        endpoint: Ref('endpoint', 'Id of an endpoint of this integration that declares a response schema.'),
         request: Type.Optional(RequestOverrides),
         strict: Type.Optional(Type.Boolean({ description: 'Report added and removed optional fields too.' })),
       },

@@ -170,7 +170,7 @@ export const IntegrationSchema = Type.Object(
     name: Text('Human name, e.g. `Payments (Stripe)`.'),
     description: Type.Optional(Text('What the integration is for.')),
     vendor: Type.Optional(Text('Vendor name.')),
-    owner: Ref('team'),
+    owner: Ref('team', 'Id of the team that owns the integration.'),
     baseUrl: Url('Base URL every endpoint path is appended to.'),
     auth: AuthSchema,
     apiVersion: Type.Optional(ApiVersion),

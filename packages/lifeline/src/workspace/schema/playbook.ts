@@ -7,12 +7,15 @@ import { CriteriaSchema, SignalRef } from './signal.js';
 import { Duration, FailureClassSchema, Id, Literals, Ref, SecretOrText, Text, Url } from './primitives.js';
 
 const Approvers = Type.Object(
-  { team: Ref('team'), role: Type.Optional(Id('Only members with this role may act.')) },
+  {
+    team: Ref('team', 'Id of the team whose members may act.'),
+    role: Type.Optional(Id('Only members with this role may act.')),
+  },
   { additionalProperties: false },
 );
 
 /** Action payloads, shared by steps and by compensations. */
-const RunCheck = { check: Ref('check') };
+const RunCheck = { check: Ref('check', 'Id of the check to run now.') };
 const Http = {
   method: Literals(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const, 'HTTP method.'),
   url: Url('Request URL.'),
@@ -29,7 +32,9 @@ const Command = {
   cwd: Type.Optional(Text('Working directory, relative to the workspace.')),
 };
 const SetClientMode = {
-  integration: Type.Optional(Ref('integration (default: the playbook’s)')),
+  integration: Type.Optional(
+    Ref('integration', 'Id of the integration whose clients switch (default: the playbook’s).'),
+  ),
   mode: Literals(['normal', 'throttled', 'degraded', 'cached'] as const, 'Mode the SDK switches clients to.'),
   rate: Type.Optional(
     Type.String({ pattern: '^[0-9]+/(s|m|h)$', description: 'For `throttled`: e.g. `10/s`.' }),
@@ -37,16 +42,23 @@ const SetClientMode = {
   ttl: Type.Optional(Duration('Revert to normal automatically after this.')),
 };
 const Notify = {
-  channels: Type.Optional(Type.Array(Ref('channel'))),
-  teams: Type.Optional(Type.Array(Ref('team'))),
+  channels: Type.Optional(Type.Array(Ref('channel'), { description: 'Channels to send to.' })),
+  teams: Type.Optional(Type.Array(Ref('team'), { description: 'Teams to notify through their channels.' })),
   message: Type.Optional(Text('Message template.')),
 };
-const Ticket = { channel: Ref('jira or github channel'), title: Type.Optional(Text('Title template.')) };
+const Ticket = {
+  channel: Ref('channel', 'Id of a `jira` or `github` channel.'),
+  title: Type.Optional(Text('Title template.')),
+};
 const Wait = { until: SignalRef, timeout: Duration('Give up after this.') };
 const Manual = { instructions: Text('What the responder must do.'), assignee: Type.Optional(Approvers) };
 const Approval = { approvers: Approvers, prompt: Type.Optional(Text('What is being approved.')) };
 const Rollback = {
-  steps: Type.Optional(Type.Array(Ref('step'), { description: 'Steps to undo (default: all done).' })),
+  steps: Type.Optional(
+    Type.Array(Ref('step', 'Id of an earlier step of this playbook.'), {
+      description: 'Steps to undo (default: every step done so far).',
+    }),
+  ),
 };
 
 const DESCRIPTIONS = {
@@ -68,7 +80,7 @@ export const ACTION_KINDS = Object.keys(DESCRIPTIONS) as ActionKind[];
 
 const StepCondition = Type.Object(
   {
-    step: Type.Optional(Ref('step')),
+    step: Type.Optional(Ref('step', 'Id of an earlier step of this playbook.')),
     outcome: Type.Optional(Literals(['succeeded', 'failed', 'skipped'] as const, 'Outcome of that step.')),
     holds: Type.Optional(SignalRef),
   },
@@ -148,7 +160,7 @@ export const StepSchema = Type.Union(
 const FollowUp = Type.Object(
   {
     title: Text('What must be done.'),
-    owner: Type.Optional(Ref('team')),
+    owner: Type.Optional(Ref('team', 'Id of the team that owns the follow-up.')),
     due: Type.Optional(Duration('Due this long after resolution.')),
   },
   { additionalProperties: false },
@@ -159,16 +171,20 @@ export const PlaybookSchema = Type.Object(
     id: Id('Playbook id.'),
     name: Text('Human name.'),
     description: Type.Optional(Text('The scenario.')),
-    integration: Ref('integration'),
+    integration: Ref('integration', 'Id of the integration this playbook is for.'),
     covers: Type.Optional(
       Type.Array(FailureClassSchema, {
         description: 'Failure classes this playbook answers (catalog coverage).',
       }),
     ),
     trigger: CriteriaSchema('When the playbook opens an incident.'),
-    severity: Ref('severity'),
-    escalation: Type.Optional(Ref('escalation policy (default: the owner team’s)')),
-    owner: Type.Optional(Ref('team (default: the integration owner)')),
+    severity: Ref('severity', 'Id of the severity of the incidents it opens.'),
+    escalation: Type.Optional(
+      Ref('escalation policy', 'Id of the escalation policy (default: the owner team’s).'),
+    ),
+    owner: Type.Optional(
+      Ref('team', 'Id of the team that owns its incidents (default: the integration owner).'),
+    ),
     impact: Type.Optional(Literals(['low', 'medium', 'high', 'critical'] as const, 'Business impact.')),
     problem: Text(
       'Problem statement template; `{{value}}`, `{{threshold}}`, `{{integration}}` are filled in.',

@@ -34,16 +34,18 @@ function kinded<T extends TSchema>(schema: T, kind: ValueKind): T {
 
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w)$';
-export const PERCENTAGE_PATTERN = '^[0-9]+(\\.[0-9]+)?%$';
+export const PERCENTAGE_PATTERN = '^(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?)%$';
 export const SIZE_PATTERN = '^[0-9]+(\\.[0-9]+)?(B|KB|MB|GB|KiB|MiB|GiB)$';
 export const SECRET_PATTERN = '^\\$\\{(env|file):[^}]+\\}$';
 
 /** An identifier: letters, digits, `.`, `_`, `-`; unique within its kind. */
-export const Id = (description = 'Identifier, unique within its kind.'): TString =>
-  kinded(Type.String({ pattern: ID_PATTERN, description }), 'id');
+export const Id = (
+  description = 'Identifier, unique within its kind: letters, digits, `.`, `_`, `-`; starts with a letter or digit; at most 64 characters.',
+): TString => kinded(Type.String({ pattern: ID_PATTERN, description }), 'id');
 
 /** A reference to the id of another thing in the workspace. */
-export const Ref = (target: string): TString => Id(`Id of a ${target} declared in the workspace.`);
+export const Ref = (target: string, description?: string): TString =>
+  Id(description ?? `Id of ${/^[aeiou]/.test(target) ? 'an' : 'a'} ${target} declared in the workspace.`);
 
 export const Duration = (
   description = 'A duration: a number and a unit (ms, s, m, h, d, w), e.g. `30s`, `15m`, `90d`.',
@@ -80,7 +82,7 @@ export const Secret = (
  * command. A literal is fine unless it looks like a credential.
  */
 export const SecretOrText = (
-  description = 'A value, or a secret reference `${env:NAME}` / `${file:path}`.',
+  description = 'A value, or a secret reference `${env:NAME}` / `${file:path}` (the reference must be the whole value).',
 ) =>
   Type.Transform(kinded(Type.String({ description }), 'secret-or-text'))
     .Decode((text): SecretReference => parseSecretReference(text))

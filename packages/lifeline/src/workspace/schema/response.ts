@@ -23,8 +23,10 @@ export const TeamSchema = Type.Object(
     id: Id('Team id, unique in the workspace.'),
     name: Text('Team name.'),
     members: Type.Array(Member, { description: 'People in the team.' }),
-    channels: Type.Optional(Type.Array(Ref('channel'), { description: 'Where the team is reached.' })),
-    escalation: Type.Optional(Ref('escalation policy')),
+    channels: Type.Optional(
+      Type.Array(Ref('channel'), { description: 'Ids of the channels where the team is reached.' }),
+    ),
+    escalation: Type.Optional(Ref('escalation policy', 'Id of the policy for incidents the team owns.')),
   },
   {
     $id: 'Team',
@@ -36,7 +38,7 @@ export const TeamSchema = Type.Object(
 const channelCommon = {
   id: Id('Channel id, unique in the workspace.'),
   name: Type.Optional(Text('Human name.')),
-  fallback: Type.Optional(Ref('channel used when this one keeps failing')),
+  fallback: Type.Optional(Ref('channel', 'Id of the channel used when deliveries to this one keep failing.')),
   ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, description: 'Most messages sent per minute.' })),
 };
 
@@ -128,16 +130,18 @@ export const SeveritySchema = Type.Object(
     name: Text('Human name.'),
     description: Type.Optional(Text('When to use it.')),
     respond: Type.Optional(ResponseTargetsSchema),
-    escalateTo: Type.Optional(Ref('severity the incident is bumped to when a response target is breached')),
+    escalateTo: Type.Optional(
+      Ref('severity', 'Id of the severity an incident is raised to when a response target is breached.'),
+    ),
   },
   { $id: 'Severity', additionalProperties: false, description: 'A severity level and its response targets.' },
 );
 
 const Target = Type.Object(
   {
-    team: Type.Optional(Ref('team')),
-    person: Type.Optional(Ref('person')),
-    channel: Type.Optional(Ref('channel')),
+    team: Type.Optional(Ref('team', 'Id of a team: its members (or those with `role`) are notified.')),
+    person: Type.Optional(Ref('person', 'Id of a person (a team member).')),
+    channel: Type.Optional(Ref('channel', 'Id of a channel.')),
     role: Type.Optional(Id('Only members of the team with this role.')),
   },
   { additionalProperties: false, description: 'Exactly one of `team`, `person` or `channel`.' },
@@ -165,7 +169,9 @@ export const EscalationPolicySchema = Type.Object(
     repeat: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 10, description: 'Times to run the levels again.' }),
     ),
-    fallbackChannel: Type.Optional(Ref('channel used when a delivery is dead-lettered')),
+    fallbackChannel: Type.Optional(
+      Ref('channel', 'Id of the channel used when a delivery is dead-lettered.'),
+    ),
   },
   {
     $id: 'EscalationPolicy',

@@ -14,8 +14,8 @@ import {
 } from './primitives.js';
 
 const subject = {
-  integration: Type.Optional(Ref('integration (default: the playbook’s)')),
-  check: Type.Optional(Ref('check')),
+  integration: Type.Optional(Ref('integration', 'Id of the integration measured (default: the playbook’s).')),
+  check: Type.Optional(Ref('check', 'Id of one check of that integration (default: all its checks).')),
 };
 
 const signal = <K extends string, P extends TProperties>(name: K, props: P, description: string) =>

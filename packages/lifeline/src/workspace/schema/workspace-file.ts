@@ -22,12 +22,12 @@ export const FailureModeSchema = Type.Object(
   {
     id: Id('Failure mode id.'),
     title: Text('Short name.'),
-    integration: Type.Optional(Ref('integration')),
+    integration: Type.Optional(Ref('integration', 'Id of the integration that fails this way.')),
     classes: Type.Array(FailureClassSchema, { minItems: 1, description: 'How it shows in check results.' }),
     symptoms: Type.Optional(Type.Array(Type.String())),
     cause: Type.Optional(Text('Known cause.')),
     remediation: Text('What fixes it.'),
-    playbook: Type.Optional(Ref('playbook')),
+    playbook: Type.Optional(Ref('playbook', 'Id of the playbook that answers it.')),
   },
   {
     $id: 'FailureMode',
