@@ -45,6 +45,7 @@ Environment:
     initCommand(output, done),
     validateCommand(output, done),
     catalogCommand(output, done),
+    sandboxCommand(output, done),
   ]) {
     program.addCommand(command);
   }
