@@ -14,16 +14,14 @@ export interface Output {
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
+/** Colours on a terminal only; `NO_COLOR` (any value) always wins, `FORCE_COLOR=1` turns them on elsewhere. */
 export function colorsFor(
   stream: { isTTY?: boolean },
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Colors {
-  const enabled =
-    Boolean(stream.isTTY) &&
-    !('NO_COLOR' in env && env.NO_COLOR !== '') &&
-    env.TERM !== 'dumb' &&
-    !env.FORCE_NO_COLOR;
-  return pc.createColors(enabled || env.FORCE_COLOR === '1');
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return pc.createColors(false);
+  if (env.FORCE_COLOR === '1') return pc.createColors(true);
+  return pc.createColors(Boolean(stream.isTTY) && env.TERM !== 'dumb');
 }
 
 export function processOutput(): Output {

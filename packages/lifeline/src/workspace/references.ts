@@ -16,6 +16,7 @@ import {
 } from './model.js';
 
 type Kind =
+  | 'endpoint'
   | 'integration'
   | 'team'
   | 'person'
@@ -111,6 +112,7 @@ class Checker {
 }
 
 const COLLECTION_OF: Record<Kind, string> = {
+  endpoint: 'integrations',
   integration: 'integrations',
   team: 'teams',
   person: 'teams',
@@ -165,7 +167,7 @@ function declareAll(c: Checker, items: LoadedItems): void {
   for (const item of items.integrations) {
     c.declare('integration', item.value.id, item, ['id']);
     item.value.endpoints.forEach((e, i) =>
-      c.declare('integration', e.id, item, ['endpoints', i, 'id'], `${item.value.id}/endpoint:`),
+      c.declare('endpoint', e.id, item, ['endpoints', i, 'id'], `${item.value.id}/`),
     );
     item.value.checks?.forEach((k, i) => c.declare('check', k.id, item, ['checks', i, 'id']));
   }

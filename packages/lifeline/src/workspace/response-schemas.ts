@@ -106,7 +106,10 @@ async function parseFile(path: string): Promise<Parsed> {
     return { ok: false, reason: code === 'ENOENT' ? 'file does not exist' : `cannot read (${code})` };
   }
   try {
-    return { ok: true, value: path.endsWith('.json') ? JSON.parse(text) : parse(text) };
+    return {
+      ok: true,
+      value: path.endsWith('.json') ? JSON.parse(text) : parse(text, { logLevel: 'silent' }),
+    };
   } catch (error) {
     return {
       ok: false,

@@ -18,6 +18,7 @@ import {
 import type { DiagnosticList, SourcePosition } from './diagnostics.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]+/m;
 
 export type DataPath = readonly (string | number)[];
 
@@ -74,10 +75,12 @@ export async function readSourceFile(
   let data: unknown;
   let syntax: SourceFile['syntax'];
   try {
+    // Anchors and aliases take the careful path, which limits alias expansion (a "billion laughs" file).
+    if (ANCHOR_OR_ALIAS.test(text)) throw new Error('anchors');
     data = loadYaml(text, { schema: CORE_SCHEMA, json: false, filename: name });
   } catch {
     syntax = parseWithPositions(text);
-    if (!reportSyntax(syntax, name, diagnostics)) return undefined;
+    if (!reportSyntax(syntax, name, diagnostics, text)) return undefined;
     try {
       data = syntax.doc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
@@ -87,10 +90,15 @@ export async function readSourceFile(
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
+    syntax ??= parseWithPositions(text);
+    const [line, col] = linePos(syntax.lineCounter, syntax.doc.contents?.range?.[0] ?? 0);
     diagnostics.error(
       'not-a-mapping',
-      { file: name, line: 1, col: 1 },
-      `\`${name}\` must be a mapping of keys (version, name, integrations, …)`,
+      { file: name, line, col },
+      `\`${name}\` must be a mapping of keys, not ${Array.isArray(data) ? 'a list' : 'a single value'}`,
+      {
+        hint: 'start with keys such as `integrations:`, `teams:` or `playbooks:` (and `version:`, `name:` in lifeline.yaml)',
+      },
     );
     return undefined;
   }
@@ -113,10 +121,17 @@ function reportSyntax(
   { doc, lineCounter }: NonNullable<SourceFile['syntax']>,
   name: string,
   diagnostics: DiagnosticList,
+  text: string,
 ): boolean {
-  for (const error of doc.errors) {
-    const [line, col] = linePos(lineCounter, error.pos[0]);
+  // After the first real syntax error the parser's further complaints are mostly echoes of it (a mis-indented
+  // key also shows up as a duplicate or a nested mapping); report that one precisely, and duplicate keys before it.
+  const errors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const firstSyntax = errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  for (const error of errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
+    if (firstSyntax && error !== firstSyntax && (!duplicate || error.pos[0] >= firstSyntax.pos[0])) continue;
+    const offset = duplicate ? error.pos[0] : syntaxErrorOffset(text, error.pos[0], error.message);
+    const [line, col] = linePos(lineCounter, offset);
     diagnostics.error(
       duplicate ? 'duplicate-key' : 'yaml-syntax',
       { file: name, line, col },
@@ -124,7 +139,7 @@ function reportSyntax(
       {
         hint: duplicate
           ? 'each key may appear once in a mapping; remove or rename one'
-          : yamlHint(error.code),
+          : yamlHint(error.code, error.message),
       },
     );
   }
@@ -184,13 +199,39 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function yamlHint(code: string): string | undefined {
+/**
+ * Where a person should look: the first character of the line rather than its indentation, and for an unclosed
+ * `[` or `{` the bracket itself rather than where the parser gave up.
+ */
+function syntaxErrorOffset(text: string, offset: number, message: string): number {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
+  const line = text.slice(lineStart, lineEnd);
+  const closer = /end with a ([\]}])/.exec(message)?.[1];
+  if (closer) {
+    const opener = closer === ']' ? '[' : '{';
+    const open: number[] = [];
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === opener) open.push(i);
+      else if (line[i] === closer) open.pop();
+    }
+    if (open.length) return lineStart + open[open.length - 1]!;
+  }
+  const indent = /^ */.exec(line)![0].length;
+  return offset - lineStart < indent ? lineStart + indent : offset;
+}
+
+function yamlHint(code: string, message = ''): string | undefined {
+  if (/end with a \]/.test(message)) return 'this `[` is not closed: end the list with `]` on the same line';
+  if (/end with a \}/.test(message))
+    return 'this `{` is not closed: end the mapping with `}` on the same line';
   switch (code) {
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
       return 'check the indentation: nested keys use spaces, the same number at each level';
     case 'TAB_AS_INDENT':
       return 'YAML indentation must use spaces, not tabs';
+    case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
       return 'a key must fit on one line; is a `:` or a quote missing on the line above?';
     default:
