@@ -7,21 +7,26 @@ export type {
   CheckResultQuery,
   CheckRollup,
   CheckRollupQuery,
-  PruneRollupsOutcome,
+  CompactRollupsOutcome,
+  CompactionCutoffs,
   RecordCheckResultsOutcome,
+  RollupBucketMs,
   Store,
   StoreCallOptions,
   StoreOptions,
   StoredCheckResult,
 } from './store.js';
 export {
+  DEFAULT_HOUR_RETENTION_DAYS,
+  DEFAULT_MINUTE_RETENTION_HOURS,
   DEFAULT_PAGE_LIMIT,
   DEFAULT_RAW_RESULTS_PER_CHECK,
   DEFAULT_ROLLUP_RETENTION_DAYS,
   MAX_PAGE_LIMIT,
 } from './store.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
-export { summariseRollups, minuteStart, MINUTE_MS, type RollupSummary } from './rollups.js';
+export { summariseRollups, minuteStart, MINUTE_MS, HOUR_MS, DAY_MS, type RollupSummary } from './rollups.js';
+export { ROLLUP_BUCKETS, bucketStart, compactionCutoffs, mergeToResolution } from './rollup-tiers.js';
 export {
   BUCKET_COUNT,
   LATENCY_HISTOGRAM_LAYOUT,

@@ -24,11 +24,12 @@ describe('rollUpResults', () => {
       makeResult({ integration: 'twilio', startedAt: T0 + 3, latencyMs: 20 }),
     ]);
     expect(rows).toHaveLength(3);
-    const first = rows.find((row) => row.integration === 'stripe' && row.minute === T0);
+    const first = rows.find((row) => row.integration === 'stripe' && row.start === T0);
     expect(first).toEqual({
       integration: 'stripe',
       check: 'charges',
-      minute: T0,
+      start: T0,
+      bucketMs: MINUTE,
       count: 2,
       failures: 1,
       byClass: { timeout: 1, ok: 1 },

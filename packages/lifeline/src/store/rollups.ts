@@ -1,6 +1,7 @@
 /**
  * Pure rollup arithmetic shared by every adapter: folding check results into per-minute aggregates, merging
- * aggregates, and summarising a window of minutes into the figures SLOs and reports use.
+ * aggregates (also of different resolutions), and summarising a window of rows into the figures SLOs and
+ * reports use. The tiers themselves (cutoffs, merging to a resolution) are in `rollup-tiers.ts`.
  */
 import type { CheckResult, FailureClass } from '../checks/check-result.js';
 import {
@@ -12,14 +13,17 @@ import {
 import type { CheckRollup } from './store.js';
 
 export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+/** A UTC day: day rows start at midnight UTC, so a day row means the same day on every machine. */
+export const DAY_MS = 86_400_000;
 
 /** Epoch ms of the start of the minute containing `epochMs`. */
 export function minuteStart(epochMs: number): number {
   return Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
 }
 
-/** The aggregate part of a rollup, without the (integration, check, minute) it belongs to. */
-export type RollupAggregate = Omit<CheckRollup, 'integration' | 'check' | 'minute'>;
+/** The aggregate part of a rollup, without the (integration, check, bucket) it belongs to. */
+export type RollupAggregate = Omit<CheckRollup, 'integration' | 'check' | 'start' | 'bucketMs'>;
 
 export function emptyAggregate(): RollupAggregate {
   return {
@@ -44,7 +48,10 @@ export function addResultToAggregate(aggregate: RollupAggregate, result: CheckRe
   addToHistogram(aggregate.histogram, result.latencyMs);
 }
 
-/** A new aggregate holding both inputs (neither input is changed). */
+/**
+ * A new aggregate holding both inputs (neither input is changed). Exact for counts, classes, min, max and
+ * histograms; the latency sum is a float sum, exact for whole (and binary-fraction) milliseconds.
+ */
 export function mergeAggregates(a: RollupAggregate, b: RollupAggregate): RollupAggregate {
   const byClass: Partial<Record<FailureClass, number>> = { ...a.byClass };
   for (const [cls, count] of Object.entries(b.byClass) as [FailureClass, number][]) {
@@ -76,7 +83,13 @@ export function rollUpResults(results: readonly CheckResult[]): CheckRollup[] {
     const key = rollupKey(result.integration, result.check, minute);
     let rollup = rollups.get(key);
     if (!rollup) {
-      rollup = { integration: result.integration, check: result.check, minute, ...emptyAggregate() };
+      rollup = {
+        integration: result.integration,
+        check: result.check,
+        start: minute,
+        bucketMs: MINUTE_MS,
+        ...emptyAggregate(),
+      };
       rollups.set(key, rollup);
     }
     addResultToAggregate(rollup, result);
@@ -84,7 +97,7 @@ export function rollUpResults(results: readonly CheckResult[]): CheckRollup[] {
   return [...rollups.values()];
 }
 
-/** What a window of minute rollups adds up to. Latency figures are `null` when the window is empty. */
+/** What a window of rollups adds up to. Latency figures are `null` when the window is empty. */
 export interface RollupSummary {
   count: number;
   failures: number;
@@ -94,7 +107,7 @@ export interface RollupSummary {
   p50: number | null;
   p95: number | null;
   p99: number | null;
-  /** Exact, from the per-minute sums and extremes. */
+  /** Exact, from the per-row sums and extremes. */
   meanLatencyMs: number | null;
   minLatencyMs: number | null;
   maxLatencyMs: number | null;
@@ -102,7 +115,8 @@ export interface RollupSummary {
 }
 
 /**
- * Adds minute rollups (any mix of minutes and checks) into one summary.
+ * Adds rollups (any mix of checks and of minute, hour and day rows) into one summary. Rows of different
+ * resolutions never hold the same result, so adding them is exact whatever mix `checkRollups` returned.
  *
  * @example
  * const rows = await store.checkRollups({ integration: 'stripe', since: now - 3_600_000, until: now });

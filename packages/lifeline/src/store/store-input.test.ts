@@ -44,8 +44,12 @@ describe('StoreError', () => {
 describe('resolveStoreOptions', () => {
   it('applies defaults and rejects nonsense', () => {
     const resolved = resolveStoreOptions({});
-    expect(resolved.rawResultsPerCheck).toBe(1000);
-    expect(resolved.rollupRetentionDays).toBe(400);
+    expect(resolved).toMatchObject({
+      rawResultsPerCheck: 200,
+      minuteRetentionHours: 48,
+      hourRetentionDays: 35,
+      rollupRetentionDays: 400,
+    });
     expect(resolveStoreOptions({ now: () => 7 }).now()).toBe(7);
     expect(
       isStoreError(

@@ -1,38 +1,73 @@
 /**
  * Input handling every adapter shares, so they accept and reject exactly the same things: store options,
- * check results about to be recorded, page limits and the opaque pagination cursor.
+ * check results about to be recorded, page limits, rollup resolutions and the opaque pagination cursor.
  */
 import { FAILURE_CLASSES, type CheckResult, type FailureClass } from '../checks/check-result.js';
 import { StoreError } from './store-error.js';
+import { isRollupBucketMs } from './rollup-tiers.js';
 import {
+  DEFAULT_HOUR_RETENTION_DAYS,
+  DEFAULT_MINUTE_RETENTION_HOURS,
   DEFAULT_PAGE_LIMIT,
   DEFAULT_RAW_RESULTS_PER_CHECK,
   DEFAULT_ROLLUP_RETENTION_DAYS,
   MAX_PAGE_LIMIT,
+  type RollupBucketMs,
   type StoreOptions,
 } from './store.js';
 
 export interface ResolvedStoreOptions {
   rawResultsPerCheck: number;
+  minuteRetentionHours: number;
+  hourRetentionDays: number;
   rollupRetentionDays: number;
   now: () => number;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new StoreError('store-invalid-input', `${name} must be a number > 0`, { cause: { [name]: value } });
+  }
+  return value;
 }
 
 /** Applies defaults and rejects nonsensical tuning with `store-invalid-input`. */
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
   const rawResultsPerCheck = options.rawResultsPerCheck ?? DEFAULT_RAW_RESULTS_PER_CHECK;
-  const rollupRetentionDays = options.rollupRetentionDays ?? DEFAULT_ROLLUP_RETENTION_DAYS;
   if (!Number.isSafeInteger(rawResultsPerCheck) || rawResultsPerCheck < 1) {
     throw new StoreError('store-invalid-input', `rawResultsPerCheck must be a whole number ≥ 1`, {
       cause: { rawResultsPerCheck },
     });
   }
-  if (!Number.isFinite(rollupRetentionDays) || rollupRetentionDays <= 0) {
-    throw new StoreError('store-invalid-input', `rollupRetentionDays must be a number > 0`, {
-      cause: { rollupRetentionDays },
-    });
+  const minuteRetentionHours = positive(
+    'minuteRetentionHours',
+    options.minuteRetentionHours ?? DEFAULT_MINUTE_RETENTION_HOURS,
+  );
+  const hourRetentionDays = positive(
+    'hourRetentionDays',
+    options.hourRetentionDays ?? DEFAULT_HOUR_RETENTION_DAYS,
+  );
+  const rollupRetentionDays = positive(
+    'rollupRetentionDays',
+    options.rollupRetentionDays ?? DEFAULT_ROLLUP_RETENTION_DAYS,
+  );
+  // A finer tier kept longer than a coarser one would fold rows straight past the coarser tier's retention:
+  // almost certainly a unit mistake (hours vs days), so it is refused rather than guessed at.
+  if (minuteRetentionHours > hourRetentionDays * 24 || hourRetentionDays > rollupRetentionDays) {
+    throw new StoreError(
+      'store-invalid-input',
+      'retention must not shrink towards coarser tiers: minuteRetentionHours ≤ hourRetentionDays × 24 and ' +
+        'hourRetentionDays ≤ rollupRetentionDays',
+      { cause: { minuteRetentionHours, hourRetentionDays, rollupRetentionDays } },
+    );
   }
-  return { rawResultsPerCheck, rollupRetentionDays, now: options.now ?? Date.now };
+  return {
+    rawResultsPerCheck,
+    minuteRetentionHours,
+    hourRetentionDays,
+    rollupRetentionDays,
+    now: options.now ?? Date.now,
+  };
 }
 
 const KNOWN_CLASSES = new Set<string>(FAILURE_CLASSES);
@@ -102,6 +137,32 @@ export function timeBound(name: 'since' | 'until', value: number | undefined): n
     throw new StoreError('store-invalid-input', `${name} must be epoch milliseconds`, {
       cause: { [name]: value },
     });
+  }
+  return value;
+}
+
+/** The `now` of a compaction: the caller's epoch ms if given (it must be finite), else the store's clock. */
+export function compactionTime(now: number | undefined, clock: () => number): number {
+  const time = now ?? clock();
+  if (!Number.isFinite(time)) {
+    throw new StoreError('store-invalid-input', 'compactRollups needs `now` in epoch milliseconds', {
+      cause: { now: time },
+    });
+  }
+  return time;
+}
+
+/** A query's `resolution`: absent, or one of the three rollup bucket sizes. */
+export function rollupResolution(value: unknown): RollupBucketMs | undefined {
+  if (value === undefined) return undefined;
+  if (!isRollupBucketMs(value)) {
+    throw new StoreError(
+      'store-invalid-input',
+      'resolution must be 60000 (minute), 3600000 (hour) or 86400000 (day)',
+      {
+        cause: { resolution: value },
+      },
+    );
   }
   return value;
 }

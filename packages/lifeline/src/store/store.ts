@@ -14,28 +14,48 @@ export interface StoreCallOptions {
 }
 
 /**
- * Tuning shared by every adapter. Growth is bounded by these two numbers alone.
+ * Tuning shared by every adapter. Growth is bounded by these numbers alone, whatever the daemon's uptime, as
+ * long as `compactRollups` runs regularly (the bound below assumes at least hourly; a store nobody compacts
+ * keeps every minute row).
  *
- * Worked bound for a year of 10,000 checks run every 30 s (2 results a minute each, ~10.5 billion results):
- * - raw results: the ring keeps `rawResultsPerCheck` = 1,000 per check (8 h 20 min of history at 30 s), so at
- *   most 10,000 × 1,000 = 10 million rows however long the daemon runs. Measured on SQLite at ~350 B a row
- *   including indexes (the full result is kept as JSON): a ~3.5 GB ceiling, reached after 8 h, flat after.
- * - rollups: one row per check per minute, deleted by `pruneRollups` after `rollupRetentionDays` = 400, so at
- *   most 10,000 × 1,440 × 400 = 5.76 billion rows. Measured on SQLite at ~42 B a row: a ~240 GB ceiling.
- *   Bounded, but large: at that scale set a shorter retention (30 days ≈ 432 million rows ≈ 18 GB) until
- *   minutes are compacted into an hourly tier.
- * - a check removed from the workspace keeps its last 1,000 raw rows; its rollups age out with the rest.
+ * Worked bound for 10,000 checks run every 30 s (2 results a minute each, ~10.5 billion results a year). Row
+ * sizes were measured on SQLite with fractional latencies and a realistic spread, including keys, indexes and
+ * page slack; hour and day rows grow with the number of histogram buckets a check's latencies touch
+ * (`docs/decisions/004-check-result-retention.md`):
+ * - raw results: a ring of `rawResultsPerCheck` = 200 per check (1 h 40 min at 30 s): 2 million rows at
+ *   ~340 B (the full result as JSON) ≈ 0.7 GB, flat after the first 100 minutes.
+ * - minute rows: kept `minuteRetentionHours` = 48 h and folded a whole hour at a time, so at most ~49 h =
+ *   2,940 rows per check: 29.4 million rows at ~75 B ≈ 2.2 GB.
+ * - hour rows: kept `hourRetentionDays` = 35 d and folded a whole UTC day at a time, so at most 36 d = 864 rows
+ *   per check: 8.6 million rows at ~265 B ≈ 2.3 GB.
+ * - day rows: kept `rollupRetentionDays` = 400 d, deleted a whole UTC day at a time, so at most 401 rows per
+ *   check: 4 million rows at ~535 B ≈ 2.1 GB.
+ * Ceiling ≈ 7.3 GB, reached after 400 days and flat after. With minute rows alone for 400 days it would be 5.76
+ * billion rows ≈ 430 GB. A check removed from the workspace keeps its last raw rows; its rollups are folded and
+ * age out with the rest.
  */
 export interface StoreOptions {
-  /** Raw results kept per (integration, check); older ones are deleted as new ones arrive. Default 1000. */
+  /**
+   * Raw results kept per (integration, check); older ones are deleted as new ones arrive. Default 200: raw rows
+   * are for drilling into recent results (the message, status, drift of one run); history lives in rollups.
+   */
   rawResultsPerCheck?: number;
-  /** Minute rollups older than this many days are deleted by `pruneRollups`. Default 400. */
+  /** Minute rollups are folded into hour rows once their whole hour is older than this. Default 48. */
+  minuteRetentionHours?: number;
+  /** Hour rollups are folded into day rows once their whole UTC day is older than this. Default 35. */
+  hourRetentionDays?: number;
+  /** Rollups of any resolution are deleted once their whole UTC day is older than this. Default 400. */
   rollupRetentionDays?: number;
-  /** Clock for bookkeeping timestamps (e.g. when a migration was applied). Default `Date.now`. */
+  /**
+   * Clock for bookkeeping timestamps (e.g. when a migration was applied) and for `compactRollups` called
+   * without `now`. Default `Date.now`.
+   */
   now?: () => number;
 }
 
-export const DEFAULT_RAW_RESULTS_PER_CHECK = 1000;
+export const DEFAULT_RAW_RESULTS_PER_CHECK = 200;
+export const DEFAULT_MINUTE_RETENTION_HOURS = 48;
+export const DEFAULT_HOUR_RETENTION_DAYS = 35;
 export const DEFAULT_ROLLUP_RETENTION_DAYS = 400;
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 1000;
@@ -74,23 +94,38 @@ export interface RecordCheckResultsOutcome {
   recorded: number;
 }
 
+/** The width of a rollup row: a minute, an hour or a UTC day, in ms (see `MINUTE_MS`, `HOUR_MS`, `DAY_MS`). */
+export type RollupBucketMs = 60_000 | 3_600_000 | 86_400_000;
+
 /**
- * Which rollups to read. `since`/`until` are epoch ms; a minute is included when it overlaps
- * [since, until). Without them, every kept minute is returned.
+ * Which rollups to read. `since`/`until` are epoch ms; a row is included when its bucket
+ * [start, start + bucketMs) overlaps [since, until). Without them, every kept row is returned.
  */
 export interface CheckRollupQuery {
   integration: string;
   check?: string;
   since?: number;
   until?: number;
+  /**
+   * The smallest bucket wanted. Rows finer than this are merged, per check, into buckets of this size (and with
+   * a stored row of exactly this size for the same bucket); coarser rows come back unchanged. The range is
+   * widened to whole buckets of this size, so no merged bucket is cut short by `since` or `until`.
+   *
+   * @example
+   * // A 30-day chart at hour resolution: the last 48 h of minute rows come back merged into hours.
+   * await store.checkRollups({ integration: 'stripe', since: now - 30 * DAY_MS, until: now, resolution: HOUR_MS });
+   */
+  resolution?: RollupBucketMs;
 }
 
-/** Everything known about one (integration, check) in one minute. */
+/** Everything known about one (integration, check) in one bucket: a minute, an hour or a UTC day. */
 export interface CheckRollup {
   integration: string;
   check: string;
-  /** Epoch ms of the start of the minute. */
-  minute: number;
+  /** Epoch ms of the start of the bucket, a multiple of `bucketMs`. */
+  start: number;
+  /** The bucket's width: 60,000 (minute), 3,600,000 (hour) or 86,400,000 (day). */
+  bucketMs: RollupBucketMs;
   count: number;
   /** Results with `ok: false`. */
   failures: number;
@@ -103,11 +138,24 @@ export interface CheckRollup {
   histogram: LatencyHistogram;
 }
 
-export interface PruneRollupsOutcome {
-  /** Minute rows deleted. */
-  deleted: number;
-  /** Epoch ms: minutes starting before this were deleted. */
-  cutoff: number;
+/** Where one compaction drew its lines (epoch ms), derived from `now` and the retention options. */
+export interface CompactionCutoffs {
+  /** Minute rows starting before this (a whole hour) were folded into hour rows. */
+  minute: number;
+  /** Hour rows starting before this (a whole UTC day) were folded into day rows. */
+  hour: number;
+  /** Rows of any resolution ending at or before this (a whole UTC day) were deleted. */
+  retention: number;
+}
+
+export interface CompactRollupsOutcome {
+  /** Minute rows folded into hour rows, then deleted. */
+  minutesFolded: number;
+  /** Hour rows folded into day rows, then deleted (hour rows this run created included). */
+  hoursFolded: number;
+  /** Rows of any resolution deleted because they ended at or before `cutoffs.retention`. */
+  expired: number;
+  cutoffs: CompactionCutoffs;
 }
 
 /**
@@ -123,8 +171,9 @@ export interface Store {
   setMeta(key: string, value: string, options?: StoreCallOptions): Promise<void>;
 
   /**
-   * Writes raw results and folds them into minute rollups, all in one transaction: either every result is
-   * recorded or none is (invalid input is rejected with `store-invalid-input` before anything is written).
+   * Writes raw results and adds them to minute rollups (only minute rows: the coarser tiers come from
+   * `compactRollups`), all in one transaction: either every result is recorded or none is (invalid input is
+   * rejected with `store-invalid-input` before anything is written).
    * Raw rows beyond `rawResultsPerCheck` for each touched (integration, check) are deleted, oldest first.
    */
   recordCheckResults(
@@ -145,12 +194,25 @@ export interface Store {
   /** The newest raw result of every (integration, check), ordered by integration then check. */
   latestCheckResults(options?: StoreCallOptions): Promise<StoredCheckResult[]>;
 
-  /** Minute rollups, oldest minute first (then by check); feed them to `summariseRollups` for a window. */
+  /**
+   * Rollup rows of every resolution overlapping the query's range, oldest first (by `start`, then check name
+   * in code-point order, then finer rows first); feed them to `summariseRollups` for a window.
+   */
   checkRollups(query: CheckRollupQuery, options?: StoreCallOptions): Promise<CheckRollup[]>;
 
   /**
-   * Deletes minute rollups older than `rollupRetentionDays` before `now` (epoch ms). Safe to repeat; an abort
-   * part-way keeps what was already deleted and rejects with `store-aborted`.
+   * Applies the rollup tiers as of `now` (epoch ms; default: the store's clock): deletes rows of any resolution
+   * in the UTC days wholly older than `rollupRetentionDays`, folds the minute rows of every hour wholly older
+   * than `minuteRetentionHours` into hour rows, then the hour rows of every UTC day wholly older than
+   * `hourRetentionDays` into day rows. Folding is exact (counts, classes, latency sum/min/max and histograms
+   * add), so a summary over the same range is the same before and after.
+   *
+   * Works in chunks, each one transaction in which a fold and the delete of its source rows commit together:
+   * a crash or an abort part-way keeps the chunks already done (rejecting with `store-aborted`) and never loses
+   * or double-counts a result. Running it again with the same `now` changes nothing.
+   *
+   * @example
+   * const { minutesFolded } = await store.compactRollups(undefined, { signal });
    */
-  pruneRollups(now: number, options?: StoreCallOptions): Promise<PruneRollupsOutcome>;
+  compactRollups(now?: number, options?: StoreCallOptions): Promise<CompactRollupsOutcome>;
 }

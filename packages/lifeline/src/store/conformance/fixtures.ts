@@ -4,17 +4,22 @@
  */
 import { expect } from 'vitest';
 import type { CheckResult } from '../../checks/check-result.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../rollups.js';
 import type { Store, StoredCheckResult } from '../store.js';
 
-/** 2025-01-01T00:00:00Z: a minute boundary, so minute arithmetic in tests is easy to read. */
+/** 2025-01-01T00:00:00Z: a UTC day boundary, so minute, hour and day arithmetic in tests is easy to read. */
 export const T0 = Date.UTC(2025, 0, 1);
 export const SECOND = 1000;
-export const MINUTE = 60 * SECOND;
-export const DAY = 24 * 60 * MINUTE;
+// The store's own constants, whose literal types are the rollup resolutions a query accepts.
+export const MINUTE = MINUTE_MS;
+export const HOUR = HOUR_MS;
+export const DAY = DAY_MS;
 
-/** Gives the suite access to the store opened for the current test. */
+/** Gives the suite access to the store opened for the current test and to the clock injected into it. */
 export interface StoreHarness {
   readonly store: Store;
+  /** Sets what the store's injected `now` returns from here on (it is `T0` when each test starts). */
+  setNow(epochMs: number): void;
 }
 
 /** A passing `http` result for `stripe/charges` at T0, with the given fields replaced. */

@@ -16,7 +16,7 @@ function everyMethod(store: Store, signal?: AbortSignal): [string, () => Promise
     ['listCheckResults', () => store.listCheckResults({}, options)],
     ['latestCheckResults', () => store.latestCheckResults(options)],
     ['checkRollups', () => store.checkRollups({ integration: 'stripe' }, options)],
-    ['pruneRollups', () => store.pruneRollups(T0, options)],
+    ['compactRollups', () => store.compactRollups(T0, options)],
   ];
 }
 

@@ -1,12 +1,12 @@
 /**
- * Conformance cases for minute rollups: aggregation within and across minutes and batches, window queries,
- * percentile summaries computed from stored histograms, and retention pruning.
+ * Conformance cases for minute rollups as results are written: aggregation within and across minutes and
+ * batches, window queries, and percentile summaries computed from stored histograms. The coarser tiers and
+ * their compaction are in `rollup-tiers.cases.ts`.
  */
 import { describe, expect, it } from 'vitest';
 import { bucketBounds, bucketIndex, histogramTotal } from '../latency-histogram.js';
 import { summariseRollups } from '../rollups.js';
-import { DEFAULT_ROLLUP_RETENTION_DAYS } from '../store.js';
-import { DAY, MINUTE, SECOND, T0, expectStoreError, makeResult, type StoreHarness } from './fixtures.js';
+import { MINUTE, SECOND, T0, expectStoreError, makeResult, type StoreHarness } from './fixtures.js';
 
 /** Asserts an estimate is inside the histogram bucket holding the exact value: off by less than its width. */
 function expectWithinBucketOf(estimate: number | null, exact: number): void {
@@ -30,7 +30,8 @@ export function describeRollupCases(harness: StoreHarness): void {
       expect(first).toMatchObject({
         integration: 'stripe',
         check: 'charges',
-        minute: T0,
+        start: T0,
+        bucketMs: MINUTE,
         count: 3,
         failures: 1,
         byClass: { ok: 2, timeout: 1 },
@@ -44,7 +45,8 @@ export function describeRollupCases(harness: StoreHarness): void {
         [bucketIndex(50)]: 1,
       });
       expect(second).toMatchObject({
-        minute: T0 + MINUTE,
+        start: T0 + MINUTE,
+        bucketMs: MINUTE,
         count: 1,
         failures: 1,
         byClass: { credential: 1 },
@@ -79,13 +81,13 @@ export function describeRollupCases(harness: StoreHarness): void {
         makeResult({ integration: 'twilio', check: 'charges', startedAt: T0 }),
       ]);
       const all = await harness.store.checkRollups({ integration: 'stripe' });
-      expect(all.map((row) => [row.minute - T0, row.check])).toEqual([
+      expect(all.map((row) => [row.start - T0, row.check])).toEqual([
         [0, 'refunds'],
         [MINUTE, 'charges'],
         [MINUTE, 'refunds'],
       ]);
       const refunds = await harness.store.checkRollups({ integration: 'stripe', check: 'refunds' });
-      expect(refunds.map((row) => row.minute - T0)).toEqual([0, MINUTE]);
+      expect(refunds.map((row) => row.start - T0)).toEqual([0, MINUTE]);
       expect(await harness.store.checkRollups({ integration: 'nobody' })).toEqual([]);
     });
 
@@ -100,7 +102,7 @@ export function describeRollupCases(harness: StoreHarness): void {
             ...(since === undefined ? {} : { since }),
             ...(until === undefined ? {} : { until }),
           })
-        ).map((row) => (row.minute - T0) / MINUTE);
+        ).map((row) => (row.start - T0) / MINUTE);
       expect(await minutes()).toEqual([0, 1, 2, 3, 4]);
       expect(await minutes(T0 + MINUTE + 30 * SECOND, T0 + 3 * MINUTE)).toEqual([1, 2]);
       expect(await minutes(T0 + MINUTE, T0 + 3 * MINUTE + 1)).toEqual([1, 2, 3]);
@@ -151,38 +153,6 @@ export function describeRollupCases(harness: StoreHarness): void {
       expectWithinBucketOf(summary.p95, 190);
       expectWithinBucketOf(summary.p99, 198);
       expect(summary.p50! < summary.p95! && summary.p95! <= summary.p99!).toBe(true);
-    });
-  });
-
-  describe('pruneRollups', () => {
-    it(`deletes minutes older than ${DEFAULT_ROLLUP_RETENTION_DAYS} days and nothing newer`, async () => {
-      const now = T0 + 500 * DAY;
-      const cutoff = now - DEFAULT_ROLLUP_RETENTION_DAYS * DAY;
-      await harness.store.recordCheckResults([
-        makeResult({ startedAt: cutoff - DAY }),
-        makeResult({ startedAt: cutoff - MINUTE + 59 * SECOND }),
-        makeResult({ check: 'refunds', startedAt: cutoff - 2 * MINUTE }),
-        makeResult({ startedAt: cutoff }),
-        makeResult({ check: 'refunds', startedAt: cutoff + 10 * SECOND }),
-        makeResult({ startedAt: now - DAY }),
-      ]);
-      const outcome = await harness.store.pruneRollups(now);
-      expect(outcome).toEqual({ deleted: 3, cutoff });
-      const kept = await harness.store.checkRollups({ integration: 'stripe' });
-      expect(kept.map((row) => [row.minute, row.check])).toEqual([
-        [cutoff, 'charges'],
-        [cutoff, 'refunds'],
-        [now - DAY, 'charges'],
-      ]);
-      expect(await harness.store.pruneRollups(now)).toEqual({ deleted: 0, cutoff });
-      // Raw results are bounded by the ring, not by retention.
-      expect((await harness.store.listCheckResults()).items).toHaveLength(6);
-    });
-
-    it('deletes nothing when everything is recent', async () => {
-      await harness.store.recordCheckResults([makeResult({ startedAt: T0 })]);
-      expect((await harness.store.pruneRollups(T0 + DAY)).deleted).toBe(0);
-      expect(await harness.store.checkRollups({ integration: 'stripe' })).toHaveLength(1);
     });
   });
 }

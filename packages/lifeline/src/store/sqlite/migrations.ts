@@ -72,4 +72,40 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'rollup-hour-and-day-tiers',
+    // check_rollups stays the minute tier as released, so upgrading copies nothing and keeps every minute row.
+    // Each tier is its own table keyed by (series_id, bucket) in its own unit (epoch hours fit in 3 bytes,
+    // epoch days in 2), which keeps the key small and every per-series range scan a primary-key walk.
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE check_rollups_hourly (
+          series_id INTEGER NOT NULL REFERENCES check_series (id),
+          hour INTEGER NOT NULL,
+          count INTEGER NOT NULL,
+          failures INTEGER NOT NULL,
+          by_class TEXT NOT NULL,
+          latency_sum REAL NOT NULL,
+          latency_min REAL NOT NULL,
+          latency_max REAL NOT NULL,
+          histogram TEXT NOT NULL,
+          PRIMARY KEY (series_id, hour)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE check_rollups_daily (
+          series_id INTEGER NOT NULL REFERENCES check_series (id),
+          day INTEGER NOT NULL,
+          count INTEGER NOT NULL,
+          failures INTEGER NOT NULL,
+          by_class TEXT NOT NULL,
+          latency_sum REAL NOT NULL,
+          latency_min REAL NOT NULL,
+          latency_max REAL NOT NULL,
+          histogram TEXT NOT NULL,
+          PRIMARY KEY (series_id, day)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];

@@ -1,7 +1,8 @@
 /**
- * The SQL the SQLite store runs and the mapping of its rows, kept apart from the store's control flow. Fixed
- * statements are prepared once per connection; queries whose WHERE clause depends on which filters are set are
- * built per filter shape, and each shape is prepared once and cached.
+ * The SQL the SQLite store runs and the mapping of its rows, kept apart from the store's control flow (the
+ * rollup tiers' SQL is in `sqlite-rollup-tiers.ts`). Fixed statements are prepared once per connection;
+ * queries whose WHERE clause depends on which filters are set are built per filter shape, and each shape is
+ * prepared once and cached.
  */
 import type Database from 'better-sqlite3';
 import type { CheckResult } from '../../checks/check-result.js';
@@ -38,19 +39,6 @@ export const SQL = {
       FROM check_series s)
     SELECT r.id, r.data FROM latest CROSS JOIN check_results r ON r.id = latest.id
     ORDER BY latest.integration, latest.check_name`,
-  selectRollup: `
-    SELECT count, failures, by_class, latency_sum, latency_min, latency_max, histogram
-    FROM check_rollups WHERE series_id = ? AND minute = ?`,
-  upsertRollup: `
-    INSERT INTO check_rollups
-      (series_id, minute, count, failures, by_class, latency_sum, latency_min, latency_max, histogram)
-    VALUES (@seriesId, @minute, @count, @failures, @byClass, @latencySum, @latencyMin, @latencyMax, @histogram)
-    ON CONFLICT (series_id, minute) DO UPDATE SET
-      count = excluded.count, failures = excluded.failures, by_class = excluded.by_class,
-      latency_sum = excluded.latency_sum, latency_min = excluded.latency_min,
-      latency_max = excluded.latency_max, histogram = excluded.histogram`,
-  // Per series so each delete is a short range scan of the primary key and a short write lock.
-  pruneSeriesRollups: 'DELETE FROM check_rollups WHERE series_id = ? AND minute < ?',
   schemaVersion: 'SELECT COALESCE(MAX(version), 0) FROM schema_migrations',
 } as const;
 
@@ -76,7 +64,8 @@ export interface RollupAggregateRow {
 export interface RollupRow extends RollupAggregateRow {
   integration: string;
   check_name: string;
-  minute: number;
+  start: number;
+  bucket_ms: number;
 }
 
 /** Which filters a `listCheckResults` call uses; each distinct shape is one prepared statement. */
@@ -128,31 +117,6 @@ export function listResultsSql(shape: ListShape): string {
     LIMIT @limit`;
 }
 
-export interface RollupShape {
-  check: boolean;
-  since: boolean;
-  until: boolean;
-}
-
-export function rollupShapeKey(shape: RollupShape): string {
-  return [shape.check, shape.since, shape.until].join(',');
-}
-
-/** Named parameters: @integration, @check, @sinceMinute, @untilMinute (epoch minutes, half-open). */
-export function rollupsSql(shape: RollupShape): string {
-  const where = ['s.integration = @integration'];
-  if (shape.check) where.push('s.check_name = @check');
-  if (shape.since) where.push('r.minute >= @sinceMinute');
-  if (shape.until) where.push('r.minute < @untilMinute');
-  // CROSS JOIN fixes the loop order: the integration's few series first, then each one's primary-key range.
-  return `
-    SELECT s.integration, s.check_name, r.minute, r.count, r.failures, r.by_class,
-      r.latency_sum, r.latency_min, r.latency_max, r.histogram
-    FROM check_series s CROSS JOIN check_rollups r ON r.series_id = s.id
-    WHERE ${where.join(' AND ')}
-    ORDER BY r.minute, s.check_name`;
-}
-
 export function rowToResult(row: ResultRow): StoredCheckResult {
   return { ...(JSON.parse(row.data) as CheckResult), id: String(row.id) };
 }
@@ -181,9 +145,6 @@ export interface SqliteStatements {
   ringOverflowEnd: Statement<[number, number], { started_at: number; id: number }>;
   trimResults: Statement<[number, number, number]>;
   latestResults: Statement<[], ResultRow>;
-  selectRollup: Statement<[number, number], RollupAggregateRow>;
-  upsertRollup: Statement<Record<string, number | string>>;
-  pruneSeriesRollups: Statement<[number, number]>;
   schemaVersion: Statement<[], number>;
 }
 
@@ -200,9 +161,6 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ringOverflowEnd: db.prepare<[number, number], { started_at: number; id: number }>(SQL.ringOverflowEnd),
     trimResults: db.prepare<[number, number, number]>(SQL.trimResults),
     latestResults: db.prepare<[], ResultRow>(SQL.latestResults),
-    selectRollup: db.prepare<[number, number], RollupAggregateRow>(SQL.selectRollup),
-    upsertRollup: db.prepare<Record<string, number | string>>(SQL.upsertRollup),
-    pruneSeriesRollups: db.prepare<[number, number]>(SQL.pruneSeriesRollups),
     schemaVersion: db.prepare<[], number>(SQL.schemaVersion).pluck(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Tests of the SQLite adapter: the shared conformance suite on a temp file and on `:memory:`, then what only
- * SQLite has: pragmas, the migration table, refusing a newer schema, files, and several connections.
+ * SQLite has: pragmas, the migration table, refusing a newer schema, files, and several connections. The
+ * rollup tiers' SQLite specifics are in `sqlite-rollup-tiers.test.ts`.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +17,9 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lifeline-store-'));
 }
 
-describeStoreConformance('sqlite file', async () => {
+describeStoreConformance('sqlite file', async ({ now }) => {
   const dir = tempDir();
-  const store = await openSqliteStore({ path: join(dir, 'lifeline.db') });
+  const store = await openSqliteStore({ path: join(dir, 'lifeline.db'), now });
   return {
     store,
     cleanup: async () => {
@@ -28,8 +29,8 @@ describeStoreConformance('sqlite file', async () => {
   };
 });
 
-describeStoreConformance('sqlite :memory:', async () => {
-  const store = await openSqliteStore({ path: ':memory:' });
+describeStoreConformance('sqlite :memory:', async ({ now }) => {
+  const store = await openSqliteStore({ path: ':memory:', now });
   return { store, cleanup: () => store.close() };
 });
 
@@ -151,22 +152,6 @@ describe('SQLite store', () => {
     expect(error.message).toContain(garbage);
   });
 
-  it('rejects nonsensical options before touching the file', async () => {
-    await expectStoreError(openSqliteStore({ path, rawResultsPerCheck: 0 }), 'store-invalid-input');
-    await expectStoreError(openSqliteStore({ path, rollupRetentionDays: -1 }), 'store-invalid-input');
-    expect(existsSync(path)).toBe(false);
-  });
-
-  it('honours rawResultsPerCheck and rollupRetentionDays', async () => {
-    const store = await open({ rawResultsPerCheck: 3, rollupRetentionDays: 1 });
-    await store.recordCheckResults(
-      Array.from({ length: 5 }, (_, i) => makeResult({ startedAt: T0 + i * DAY })),
-    );
-    const kept = (await store.listCheckResults()).items.map((item) => (item.startedAt - T0) / DAY);
-    expect(kept).toEqual([4, 3, 2]);
-    expect(await store.pruneRollups(T0 + 4 * DAY)).toEqual({ deleted: 3, cutoff: T0 + 3 * DAY });
-  });
-
   it('keeps each series’ raw row counter equal to its rows, and applies a smaller ring on reopen', async () => {
     const store = await open({ rawResultsPerCheck: 5 });
     for (let batch = 0; batch < 4; batch++) {
@@ -235,20 +220,6 @@ describe('SQLite store', () => {
     } finally {
       other.close();
     }
-  });
-
-  it('keeps what a pruning aborted part-way already deleted', async () => {
-    const store = await open();
-    // 150 series: more than one pruning turn, so the abort lands between turns.
-    await store.recordCheckResults(
-      Array.from({ length: 150 }, (_, i) => makeResult({ check: `check-${i}`, startedAt: T0 })),
-    );
-    const controller = new AbortController();
-    const pruning = store.pruneRollups(T0 + 500 * DAY, { signal: controller.signal });
-    setImmediate(() => controller.abort(new Error('shutdown')));
-    await expectStoreError(pruning, 'store-aborted');
-    expect(await store.checkRollups({ integration: 'stripe' })).toHaveLength(50);
-    expect(await store.pruneRollups(T0 + 500 * DAY)).toMatchObject({ deleted: 50 });
   });
 
   it('lets two connections to one file write and read each other’s data', async () => {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CheckResult } from '../../checks/check-result.js';
+import { compactionCutoffs, mergeToResolution, widenToResolution } from '../rollup-tiers.js';
 import { MINUTE_MS, mergeAggregates, rollUpResults } from '../rollups.js';
 import { StoreError, isStoreError, throwIfAborted } from '../store-error.js';
 import {
@@ -14,7 +15,9 @@ import {
   decodeCursor,
   encodeCursor,
   pageLimit,
+  compactionTime,
   resolveStoreOptions,
+  rollupResolution,
   timeBound,
   validateCheckResults,
   type ResolvedStoreOptions,
@@ -24,7 +27,7 @@ import type {
   CheckResultQuery,
   CheckRollup,
   CheckRollupQuery,
-  PruneRollupsOutcome,
+  CompactRollupsOutcome,
   RecordCheckResultsOutcome,
   Store,
   StoreCallOptions,
@@ -33,29 +36,39 @@ import type {
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { isSqliteBusy, toStoreError } from './sqlite-errors.js';
+import {
+  COMPACTION_WORK_PER_TURN,
+  compactInTurns,
+  compactionSteps,
+  compactionTurn,
+  type CompactionTurn,
+} from './sqlite-compaction.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import {
   cachedStatement,
   listResultsSql,
   listShapeKey,
   prepareStatements,
-  rollupShapeKey,
-  rollupsSql,
   rowToAggregate,
   rowToResult,
   type ListRow,
   type ListShape,
-  type RollupShape,
   type RollupRow,
   type SqliteStatements,
   type Statement,
 } from './sqlite-queries.js';
+import {
+  prepareTierStatements,
+  rollupShapeKey,
+  rollupsSql,
+  tierBoundParams,
+  upsertParams,
+  type RollupShape,
+  type TierStatements,
+} from './sqlite-rollup-tiers.js';
 
 /** Default wait for another process's lock before a statement fails with `store-busy`. */
 export const BUSY_TIMEOUT_MS = 5000;
-const DAY_MS = 86_400_000;
-/** Prune this many series between yields to the event loop, so pruning never stalls the daemon for long. */
-const PRUNE_SERIES_PER_TURN = 100;
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** Database file, `:memory:` for a private in-memory database. See `defaultStorePath`. */
@@ -135,9 +148,11 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly listStatements = new Map<string, Statement<Record<string, unknown>, ListRow>>();
   private readonly rollupStatements = new Map<string, Statement<Record<string, unknown>, RollupRow>>();
   private readonly statements: SqliteStatements;
+  private readonly tiers: readonly [TierStatements, TierStatements, TierStatements];
   private readonly recordTransaction: Database.Transaction<
     (results: readonly CheckResult[]) => Map<string, number>
   >;
+  private readonly compactTransaction: Database.Transaction<(turn: () => CompactionTurn) => CompactionTurn>;
 
   constructor(
     private readonly db: Database.Database,
@@ -146,7 +161,9 @@ class SqliteStoreImpl implements SqliteStore {
   ) {
     this.path = path;
     this.statements = prepareStatements(db);
+    this.tiers = prepareTierStatements(db);
     this.recordTransaction = db.transaction((results: readonly CheckResult[]) => this.writeResults(results));
+    this.compactTransaction = db.transaction((turn: () => CompactionTurn) => turn());
   }
 
   async close(): Promise<void> {
@@ -242,51 +259,50 @@ class SqliteStoreImpl implements SqliteStore {
           cause: { query },
         });
       }
-      const since = timeBound('since', query.since);
-      const until = timeBound('until', query.until);
+      const resolution = rollupResolution(query.resolution);
+      const asked = { since: timeBound('since', query.since), until: timeBound('until', query.until) };
+      const { since, until } = resolution ? widenToResolution(asked.since, asked.until, resolution) : asked;
       const shape = {
         check: query.check !== undefined,
         since: since !== undefined,
         until: until !== undefined,
       };
-      const params: Record<string, unknown> = { integration: query.integration };
+      const params: Record<string, unknown> = {
+        integration: query.integration,
+        ...tierBoundParams(since, until),
+      };
       if (shape.check) params.check = query.check;
-      // Minutes overlapping [since, until): start ≥ the minute containing `since`, start < `until`.
-      if (since !== undefined) params.sinceMinute = Math.floor(since / MINUTE_MS);
-      if (until !== undefined) params.untilMinute = Math.ceil(until / MINUTE_MS);
-      return this.rollupStatement(shape)
+      const rows = this.rollupStatement(shape)
         .all(params)
-        .map((row) => ({
+        .map((row): CheckRollup => ({
           integration: row.integration,
           check: row.check_name,
-          minute: row.minute * MINUTE_MS,
+          start: row.start,
+          bucketMs: row.bucket_ms as CheckRollup['bucketMs'],
           ...rowToAggregate(row),
         }));
+      return resolution ? mergeToResolution(rows, resolution) : rows;
     });
   }
 
-  async pruneRollups(now: number, options?: StoreCallOptions): Promise<PruneRollupsOutcome> {
-    const cutoff = await this.run('pruneRollups', options, () => {
-      const bound = timeBound('until', now);
-      if (bound === undefined) {
-        throw new StoreError('store-invalid-input', 'pruneRollups needs `now`', { cause: { now } });
-      }
-      return bound - this.options.rollupRetentionDays * DAY_MS;
-    });
-    const cutoffMinute = Math.ceil(cutoff / MINUTE_MS);
-    const seriesIds = await this.run('pruneRollups', options, () => this.statements.allSeriesIds.all());
-    let deleted = 0;
-    for (let start = 0; start < seriesIds.length; start += PRUNE_SERIES_PER_TURN) {
-      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      deleted += await this.run('pruneRollups', options, () => {
-        let changes = 0;
-        for (const id of seriesIds.slice(start, start + PRUNE_SERIES_PER_TURN)) {
-          changes += this.statements.pruneSeriesRollups.run(id, cutoffMinute).changes;
-        }
-        return changes;
-      });
-    }
-    return { deleted, cutoff };
+  async compactRollups(now?: number, options?: StoreCallOptions): Promise<CompactRollupsOutcome> {
+    const operation = 'compactRollups';
+    const cutoffs = await this.run(operation, options, () =>
+      compactionCutoffs(compactionTime(now, this.options.now), this.options),
+    );
+    // Series created after this snapshot only hold recent rows; the next run sees them.
+    const seriesIds = await this.run(operation, options, () => this.statements.allSeriesIds.all());
+    const steps = compactionSteps(this.tiers, cutoffs);
+    // Each turn is its own IMMEDIATE transaction (it reads, then writes; see recordCheckResults), and `run`
+    // checks the signal and that the store is open before every one of them.
+    const tally = await compactInTurns(seriesIds.length, (position) =>
+      this.run(operation, options, () =>
+        this.compactTransaction.immediate(() =>
+          compactionTurn(steps, seriesIds, position, COMPACTION_WORK_PER_TURN),
+        ),
+      ),
+    );
+    return { ...tally, cutoffs };
   }
 
   async diagnostics(options?: StoreCallOptions): Promise<SqliteStoreDiagnostics> {
@@ -332,22 +348,15 @@ class SqliteStoreImpl implements SqliteStore {
       );
     }
     for (const [seriesId, count] of inserted) this.trimRing(seriesId, count);
+    // Only the minute tier is written: a result older than the minute retention lands in a minute row too,
+    // and the next compaction folds it into the hour (or day) row already there.
+    const [minuteTier] = this.tiers;
     for (const rollup of rollUpResults(results)) {
       const seriesId = seriesOf(rollup);
-      const minute = rollup.minute / MINUTE_MS;
-      const existing = this.statements.selectRollup.get(seriesId, minute);
+      const minute = rollup.start / MINUTE_MS;
+      const existing = minuteTier.selectRow.get(seriesId, minute);
       const merged = existing ? mergeAggregates(rowToAggregate(existing), rollup) : rollup;
-      this.statements.upsertRollup.run({
-        seriesId,
-        minute,
-        count: merged.count,
-        failures: merged.failures,
-        byClass: JSON.stringify(merged.byClass),
-        latencySum: merged.latencySumMs,
-        latencyMin: merged.latencyMinMs,
-        latencyMax: merged.latencyMaxMs,
-        histogram: JSON.stringify(merged.histogram),
-      });
+      minuteTier.upsertRow.run(upsertParams(seriesId, minute, merged));
     }
     return created;
   }
