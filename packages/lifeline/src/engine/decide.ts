@@ -1,0 +1,77 @@
+/**
+ * The engine's one entry point: `decide(config, state, event, now) → { state, effects, outcome }`. A pure function:
+ * no clock, no I/O, no input mutated; the same arguments always give the same decision, and effect ids are
+ * idempotency keys. This module only dispatches each event to the concern that handles it.
+ */
+import { applyToIncident, unchanged } from './apply.js';
+import { assertNever } from './assert-never.js';
+import { onCompensationResult, onGuardHeld, onRollbackCriteriaHeld } from './compensation.js';
+import type { EngineConfig } from './config.js';
+import { onHumanAnswer } from './human-steps.js';
+import {
+  acknowledge,
+  addNote,
+  assign,
+  clearSignal,
+  markAttempt,
+  mitigate,
+  resolveAutomatically,
+  resolveByHand,
+} from './incident-lifecycle.js';
+import { onSignalFired } from './incident-open.js';
+import { ignored } from './outcomes.js';
+import { latestIncidentFor } from './signature-index.js';
+import { onConditionEvaluated, onStepResult } from './steps.js';
+import { onTimerDue } from './timer-due.js';
+import type { Decision, EngineEvent, EngineState } from './types.js';
+
+/**
+ * Decides what an event means at `now` (epoch ms, from the shell's clock).
+ * @example
+ *   const { state: next, effects, outcome } = decide(config, state, { kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' }, now);
+ */
+export function decide(config: EngineConfig, state: EngineState, event: EngineEvent, now: number): Decision {
+  const on = (incidentId: string, handle: Parameters<typeof applyToIncident>[4]) =>
+    applyToIncident(config, state, incidentId, now, handle);
+  switch (event.kind) {
+    case 'signal-fired':
+      return onSignalFired(config, state, event, now);
+    case 'signal-cleared': {
+      const incident = latestIncidentFor(state, event.signature);
+      if (!incident) return unchanged(state, ignored(`no incident has signature ${event.signature}`));
+      return on(incident.id, clearSignal);
+    }
+    case 'timer-due':
+      return onTimerDue(config, state, event.timerId, now);
+    case 'success-held':
+      return on(event.incidentId, resolveAutomatically);
+    case 'rollback-criteria-held':
+      return on(event.incidentId, onRollbackCriteriaHeld);
+    case 'guard-held':
+      return on(event.incidentId, (d) => onGuardHeld(d, event.stepId));
+    case 'step-result':
+      return on(event.incidentId, (d) => onStepResult(d, event));
+    case 'condition-evaluated':
+      return on(event.incidentId, (d) => onConditionEvaluated(d, event));
+    case 'compensation-result':
+      return on(event.incidentId, (d) => onCompensationResult(d, event));
+    case 'acknowledge':
+      return on(event.incidentId, (d) => acknowledge(d, event));
+    case 'mitigate':
+      return on(event.incidentId, (d) => mitigate(d, event));
+    case 'resolve':
+      return on(event.incidentId, (d) => resolveByHand(d, event));
+    case 'note':
+      return on(event.incidentId, (d) => addNote(d, event));
+    case 'assign':
+      return on(event.incidentId, (d) => assign(d, event));
+    case 'mark-attempt':
+      return on(event.incidentId, (d) => markAttempt(d, event));
+    case 'approve':
+    case 'decline':
+    case 'step-done':
+      return on(event.incidentId, (d) => onHumanAnswer(d, event));
+    default:
+      return assertNever(event, 'event');
+  }
+}
