@@ -11,6 +11,7 @@ import { validateCommand } from './validate-command.js';
 import { catalogCommand } from './catalog-command.js';
 import { initCommand } from './init-command.js';
 import { sandboxCommand } from './sandbox-command.js';
+import { checkCommand } from './check-command.js';
 
 export function lifelineVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -34,6 +35,7 @@ Examples:
   $ lifeline init my-integrations       create a workspace to start from
   $ lifeline validate examples/acme     check it; every problem with file:line:col
   $ lifeline catalog examples/acme      the service map and playbook coverage
+  $ lifeline check examples/acme --sandbox   run every check once against the sandbox vendor
   $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
 
@@ -45,6 +47,7 @@ Environment:
     initCommand(output, done),
     validateCommand(output, done),
     catalogCommand(output, done),
+    checkCommand(output, done),
     sandboxCommand(output, done),
   ]) {
     program.addCommand(command);
