@@ -1,9 +1,9 @@
 /**
- * One undici Agent per integration, so that its TLS settings (a CA bundle to trust, a server name for SNI, a
- * client certificate for mTLS) apply to its connections only, and connections are reused across runs. An
- * agent is keyed by a fingerprint of those settings: when a CA file or client certificate changes (a
- * rotation), the next run gets a fresh agent and the old one is closed. The pool owns its agents; `close()`
- * closes them all (the registry calls it on dispose).
+ * One undici Agent per set of TLS settings (a CA bundle to trust, a server name for SNI, a client certificate
+ * for mTLS), so those settings apply only to the integrations that declare them and connections are reused
+ * across runs and across integrations that share settings. An agent is keyed by a fingerprint of the settings:
+ * when a CA file or client certificate changes (a rotation), the next run gets a fresh agent. The pool owns its
+ * agents; `close()` closes them all (the registry calls it on dispose).
  */
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
@@ -25,17 +25,21 @@ export class AgentPool {
   readonly #agents = new Map<string, PooledAgent>();
   #closed = false;
 
-  /** The agent for `integrationId` with these TLS settings; created on first use, replaced when they change. */
+  /**
+   * The agent for these TLS settings, created on first use. Integrations with the same settings share one agent,
+   * so checks of many integrations behind one gateway reuse the same keep-alive connections (undici pools per
+   * origin inside an agent); `integrationId` only names the caller in errors.
+   */
   get(integrationId: string, tls: AgentTlsOptions): Dispatcher {
-    if (this.#closed) throw new Error('the check registry was disposed; create a new one');
+    if (this.#closed)
+      throw new Error(`the check registry was disposed; create a new one (integration ${integrationId})`);
     const fingerprint = fingerprintOf(tls);
-    const pooled = this.#agents.get(integrationId);
-    if (pooled !== undefined && pooled.fingerprint === fingerprint) return pooled.agent;
-    const agent = new Agent({ connect: connectOptions(tls) });
-    this.#agents.set(integrationId, { fingerprint, agent });
-    // In-flight requests on the old agent finish; close() then releases its sockets.
-    if (pooled !== undefined) void pooled.agent.close().catch(() => undefined);
-    return agent;
+    let pooled = this.#agents.get(fingerprint);
+    if (pooled === undefined) {
+      pooled = { fingerprint, agent: new Agent({ connect: connectOptions(tls) }) };
+      this.#agents.set(fingerprint, pooled);
+    }
+    return pooled.agent;
   }
 
   /** How many agents are open (for tests and metrics). */
