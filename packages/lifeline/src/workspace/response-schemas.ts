@@ -1,138 +1,82 @@
 /**
- * Load-time checks of the response schemas endpoints declare: JSON Schema files exist and parse; OpenAPI documents
- * parse, are 3.0/3.1 and contain the named operationId. Each document is read once per load.
+ * Load-time checks of the response schemas endpoints declare, with the same loader the schema check uses:
+ * JSON Schema files exist, parse and resolve their `$ref`s; OpenAPI documents are 3.0/3.1, contain the named
+ * operationId and resolve their `$ref`s. A problem found here would otherwise only show when a check runs.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { suggestion, type DiagnosticList } from './diagnostics.js';
+import { loadResponseSchema, type LoadResult } from '../checks/schema/index.js';
+import type { DiagnosticCode, DiagnosticList } from './diagnostics.js';
 import { positionOf } from './source-file.js';
 import { subjectOf } from './shape.js';
 import type { LoadedItem } from './decode.js';
 import type { Integration } from './model.js';
 
-type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
+const CODES: Record<string, DiagnosticCode> = {
+  'openapi-invalid': 'openapi-invalid',
+  'openapi-ref-unresolved': 'openapi-invalid',
+  'openapi-operation-missing': 'openapi-operation-missing',
+  'schema-invalid': 'schema-file-invalid',
+  'schema-ref-unresolved': 'schema-file-invalid',
+};
 
 export async function checkResponseSchemas(
   integrations: LoadedItem<Integration>[],
   diagnostics: DiagnosticList,
 ): Promise<void> {
-  const cache = new Map<string, Promise<Parsed>>();
-  const read = (path: string) => {
-    let parsed = cache.get(path);
-    if (!parsed) {
-      parsed = parseFile(path);
-      cache.set(path, parsed);
+  // One load per distinct source: several endpoints usually share one OpenAPI document.
+  const cache = new Map<string, Promise<LoadResult>>();
+  const load = (key: string, start: () => Promise<LoadResult>) => {
+    let result = cache.get(key);
+    if (!result) {
+      result = start();
+      cache.set(key, result);
     }
-    return parsed;
+    return result;
   };
   for (const item of integrations) {
     const base = dirname(item.file.path);
     for (const [e, endpoint] of item.value.endpoints.entries()) {
-      const at = (...sub: (string | number)[]) => {
+      const report = async (sub: (string | number)[], label: string, result: Promise<LoadResult>) => {
+        const loaded = await result;
+        // An operation without a JSON success response is fine here; a schema check on it is reported then.
+        if (loaded.ok || loaded.error.code === 'openapi-response-missing') return;
         const path = [...item.path, 'endpoints', e, ...sub];
         const subject = subjectOf(item.file.data, path);
-        return { position: positionOf(item.file, path), extra: subject ? { subject } : {} };
+        const suggestions = loaded.error.suggestions?.length
+          ? `did you mean \`${loaded.error.suggestions[0]}\`?`
+          : undefined;
+        diagnostics.error(
+          CODES[loaded.error.code] ?? 'schema-file-invalid',
+          positionOf(item.file, path),
+          `${label}: ${loaded.error.message}`,
+          {
+            ...(suggestions
+              ? { hint: suggestions }
+              : { hint: 'paths are relative to the file that declares them' }),
+            ...(subject ? { subject } : {}),
+          },
+        );
       };
       for (const [status, ref] of Object.entries(endpoint.responses ?? {})) {
-        const parsed = await read(resolve(base, ref.schema));
-        if (!parsed.ok) {
-          const { position, extra } = at('responses', status, 'schema');
-          diagnostics.error(
-            'schema-file-invalid',
-            position,
-            `response schema \`${ref.schema}\`: ${parsed.reason}`,
-            { ...extra, hint: 'paths are relative to the file that declares them' },
-          );
-        } else if (!isObject(parsed.value) && typeof parsed.value !== 'boolean') {
-          const { position, extra } = at('responses', status, 'schema');
-          diagnostics.error(
-            'schema-file-invalid',
-            position,
-            `response schema \`${ref.schema}\` is not a JSON Schema object`,
-            extra,
-          );
-        }
+        const file = resolve(base, ref.schema);
+        await report(
+          ['responses', status, 'schema'],
+          `response schema \`${ref.schema}\``,
+          load(`json:${file}`, () => loadResponseSchema({ jsonSchema: file })),
+        );
       }
       if (endpoint.openapi) {
         const { document, operationId } = endpoint.openapi;
-        const parsed = await read(resolve(base, document));
-        if (!parsed.ok) {
-          const { position, extra } = at('openapi', 'document');
-          diagnostics.error(
-            'openapi-invalid',
-            position,
-            `OpenAPI document \`${document}\`: ${parsed.reason}`,
-            extra,
-          );
-          continue;
-        }
-        const version = isObject(parsed.value) ? parsed.value.openapi : undefined;
-        if (typeof version !== 'string' || !/^3\.[01]\./.test(version)) {
-          const { position, extra } = at('openapi', 'document');
-          diagnostics.error(
-            'openapi-invalid',
-            position,
-            `\`${document}\` is not an OpenAPI 3.0 or 3.1 document (openapi: ${String(version)})`,
-            extra,
-          );
-          continue;
-        }
-        const operations = operationIds(parsed.value);
-        if (!operations.includes(operationId)) {
-          const { position, extra } = at('openapi', 'operationId');
-          diagnostics.error(
-            'openapi-operation-missing',
-            position,
-            `operationId \`${operationId}\` is not in \`${document}\``,
-            { ...extra, ...optionalHint(suggestion(operationId, operations, 'operationId')) },
-          );
-        }
+        const file = resolve(base, document);
+        const field = await load(`openapi:${file}#${operationId}`, () =>
+          loadResponseSchema({ openapi: file, operationId }),
+        );
+        const sub =
+          !field.ok && field.error.code === 'openapi-operation-missing'
+            ? ['openapi', 'operationId']
+            : ['openapi', 'document'];
+        await report(sub, `OpenAPI \`${document}\``, Promise.resolve(field));
       }
     }
   }
-}
-
-function optionalHint(hint: string | undefined): { hint?: string } {
-  return hint ? { hint } : {};
-}
-
-async function parseFile(path: string): Promise<Parsed> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'file does not exist' : `cannot read (${code})` };
-  }
-  try {
-    return {
-      ok: true,
-      value: path.endsWith('.json') ? JSON.parse(text) : parse(text, { logLevel: 'silent' }),
-    };
-  } catch (error) {
-    return {
-      ok: false,
-      reason: `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
-    };
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-function operationIds(document: unknown): string[] {
-  const paths = isObject(document) && isObject(document.paths) ? document.paths : {};
-  const ids: string[] = [];
-  for (const item of Object.values(paths)) {
-    if (!isObject(item)) continue;
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (isObject(operation) && typeof operation.operationId === 'string') ids.push(operation.operationId);
-    }
-  }
-  return ids;
 }

@@ -22,7 +22,7 @@ export async function readDocumentFile(path: string): Promise<SourceResult> {
     return { ok: false, message: `cannot read ${absolute}: ${errorMessage(cause)}`, cause };
   }
   try {
-    const doc: unknown = extname(absolute).toLowerCase() === '.json' ? JSON.parse(text) : YAML.parse(text);
+    const doc: unknown = extname(absolute).toLowerCase() === '.json' ? JSON.parse(text) : YAML.parse(text, { logLevel: 'error' });
     return { ok: true, doc, path: absolute };
   } catch (cause) {
     return { ok: false, message: `cannot parse ${absolute}: ${errorMessage(cause)}`, cause };
@@ -73,7 +73,7 @@ export async function bundleDocument(
 }
 
 function parseYamlFile(file: FileInfo): unknown {
-  return YAML.parse(typeof file.data === 'string' ? file.data : file.data.toString('utf8'));
+  return YAML.parse(typeof file.data === 'string' ? file.data : file.data.toString('utf8'), { logLevel: 'error' });
 }
 
 export function errorMessage(cause: unknown): string {
