@@ -12,6 +12,7 @@ import { catalogCommand } from './catalog-command.js';
 import { initCommand } from './init-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { checkCommand } from './check-command.js';
+import { incidentCommand } from './incident-command.js';
 
 export function lifelineVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -36,6 +37,7 @@ Examples:
   $ lifeline validate examples/acme     check it; every problem with file:line:col
   $ lifeline catalog examples/acme      the service map and playbook coverage
   $ lifeline check examples/acme --sandbox   run every check once against the sandbox vendor
+  $ lifeline incident list              open incidents of the running daemon
   $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
 
@@ -48,6 +50,7 @@ Environment:
     validateCommand(output, done),
     catalogCommand(output, done),
     checkCommand(output, done),
+    incidentCommand(output, done),
     sandboxCommand(output, done),
   ]) {
     program.addCommand(command);

@@ -1,0 +1,52 @@
+/**
+ * The daemon's HTTP API as a fastify instance, not yet listening (the caller decides where, tests use `inject`).
+ * It only translates HTTP to the `IncidentService` port: every failure becomes an RFC 9457 problem, bodies are
+ * JSON of at most 64 KB, and an exception inside the service is a 500 without internals.
+ *
+ * Until API tokens exist, the actor of a command is the body's `actor` field (a person id of the workspace).
+ *
+ * @example
+ * const app = createServer({ service });
+ * await app.listen({ host: '127.0.0.1', port: 4400 });
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IncidentService } from '../daemon/incident-service.js';
+import { registerCommandRoutes } from './command-routes.js';
+import { BODY_LIMIT_BYTES, problemForError } from './error-problems.js';
+import { registerHealthRoute } from './health-route.js';
+import { registerIncidentRoutes } from './incident-routes.js';
+import { problemOf } from './problem.js';
+import { sendProblem } from './send-problem.js';
+import { createValidatorCompiler } from './validator-compiler.js';
+
+export interface ServerOptions {
+  service: IncidentService;
+  /** A pino(-compatible) logger; without one the server logs nothing. */
+  logger?: FastifyBaseLogger;
+}
+
+export function createServer(options: ServerOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Errors fastify answers before routing (a malformed URL) get the same problem format as the rest.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, problemForError(error, request.id));
+    },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemForError(error, request.id);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemOf('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  registerHealthRoute(app, options.service);
+  registerIncidentRoutes(app, options.service);
+  registerCommandRoutes(app, options.service);
+  return app;
+}
