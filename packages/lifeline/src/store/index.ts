@@ -1,5 +1,6 @@
 /**
- * Public entry point of the store: the port, its errors, the SQLite adapter and the pure rollup helpers.
+ * Public entry point of the store: the port and its records, its errors, the SQLite adapter and the pure rollup
+ * helpers.
  * The conformance suite (`./conformance.js`) is deliberately not re-exported: it imports vitest.
  */
 export type {
@@ -24,6 +25,36 @@ export {
   DEFAULT_ROLLUP_RETENTION_DAYS,
   MAX_PAGE_LIMIT,
 } from './store.js';
+export type {
+  ApplyDecisionOutcome,
+  ClaimOutboxOptions,
+  DecisionChange,
+  EngineSnapshot,
+  EngineSnapshotQuery,
+  EngineStateEntry,
+  IncidentDetail,
+  IncidentPage,
+  IncidentQuery,
+  IncidentRecord,
+  IncidentRecordStatus,
+  JsonDocument,
+  OutboxFailure,
+  OutboxPage,
+  OutboxQuery,
+  OutboxRecord,
+  OutboxRow,
+  OutboxStats,
+  OutboxStatus,
+  OutboxSummary,
+  SettleOutboxOptions,
+  SettleOutboxOutcome,
+  SnapshotIncident,
+  StoredEngineStateEntry,
+  TimelineRecord,
+  TimerRecord,
+  TimerRecordStatus,
+} from './engine-records.js';
+export { INCIDENT_RECORD_STATUSES, OUTBOX_STATUSES, TIMER_RECORD_STATUSES } from './engine-records.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 export { summariseRollups, minuteStart, MINUTE_MS, HOUR_MS, DAY_MS, type RollupSummary } from './rollups.js';
 export { ROLLUP_BUCKETS, bucketStart, compactionCutoffs, mergeToResolution } from './rollup-tiers.js';

@@ -4,6 +4,24 @@
  * networked database can implement it; `conformance.ts` is the executable definition of its behaviour.
  */
 import type { CheckResult, FailureClass } from '../checks/check-result.js';
+import type {
+  ApplyDecisionOutcome,
+  ClaimOutboxOptions,
+  DecisionChange,
+  EngineSnapshot,
+  EngineSnapshotQuery,
+  IncidentDetail,
+  IncidentPage,
+  IncidentQuery,
+  OutboxFailure,
+  OutboxPage,
+  OutboxQuery,
+  OutboxRow,
+  OutboxStats,
+  SettleOutboxOptions,
+  SettleOutboxOutcome,
+  TimerRecord,
+} from './engine-records.js';
 import type { LatencyHistogram } from './latency-histogram.js';
 
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
@@ -215,4 +233,61 @@ export interface Store {
    * const { minutesFolded } = await store.compactRollups(undefined, { signal });
    */
   compactRollups(now?: number, options?: StoreCallOptions): Promise<CompactRollupsOutcome>;
+
+  // ─── the engine's durable half (records: `engine-records.ts`) ────────────────────────────────────────────
+
+  /**
+   * Persists one engine decision in one transaction: all of it or nothing. Rows are validated first
+   * (`store-invalid-input`, nothing written); a timeline row, timer or outbox row whose incident is neither
+   * stored nor in the same change is rejected the same way. Writing the same change twice changes nothing
+   * the second time, which is what makes "commit, crash, replay the last decision" safe.
+   *
+   * @example
+   * await store.applyDecision({
+   *   incidents: [incidentRecord],
+   *   timeline: newEntries,
+   *   timers: changedTimers,
+   *   outbox: effects.map(toOutboxRecord),
+   *   engineState: [{ key: 'counters', document: { nextIncidentNumber } }],
+   * });
+   */
+  applyDecision(change: DecisionChange, options?: StoreCallOptions): Promise<ApplyDecisionOutcome>;
+
+  /** What the daemon needs on start to rebuild the engine's pure state; read as one consistent snapshot. */
+  loadEngineSnapshot(query: EngineSnapshotQuery, options?: StoreCallOptions): Promise<EngineSnapshot>;
+
+  /** Pending timers with `dueAt ≤ now`, oldest first (by dueAt, then id), at most `limit` (≤ 1000). */
+  dueTimers(now: number, limit: number, options?: StoreCallOptions): Promise<TimerRecord[]>;
+
+  /**
+   * Claims up to `limit` deliverable rows for `leaseMs`: `pending` with `nextAttemptAt ≤ now`, or `delivering`
+   * with an expired lease; each becomes `delivering` with `leaseUntil = now + leaseMs` and one more attempt.
+   * A row waits while an older row of its incident and lane (`channel`) is pending or delivering. Claims are
+   * atomic: two dispatchers (processes, daemons) never hold the same row at once. Rows come in creation order.
+   *
+   * @example
+   * for (const row of await store.claimOutbox(now, { limit: 10, leaseMs: 30_000 })) {
+   *   try { await store.completeOutbox(row.id, await deliver(row), { attempt: row.attempts }); }
+   *   catch (error) { await store.failOutbox(row.id, { error: String(error), nextAttemptAt: now + backoff(row.attempts) }); }
+   * }
+   */
+  claimOutbox(now: number, options: ClaimOutboxOptions): Promise<OutboxRow[]>;
+
+  /** Marks a `delivering` row `delivered` with its receipt (a JSON document) and the store clock's time. */
+  completeOutbox(id: string, receipt: unknown, options?: SettleOutboxOptions): Promise<SettleOutboxOutcome>;
+
+  /** Ends a `delivering` row's attempt: back to `pending` at `nextAttemptAt`, or `dead` (a dead letter). */
+  failOutbox(id: string, failure: OutboxFailure, options?: SettleOutboxOptions): Promise<SettleOutboxOutcome>;
+
+  /** Rows per status and how long the oldest undelivered one has waited. */
+  outboxStats(options?: StoreCallOptions): Promise<OutboxStats>;
+
+  /** Incidents newest first (by openedAt, then id), a page at a time, with a keyset cursor. */
+  listIncidents(query?: IncidentQuery, options?: StoreCallOptions): Promise<IncidentPage>;
+
+  /** One incident with its timeline, timers and outbox rows (without payloads); `undefined` if unknown. */
+  getIncident(id: string, options?: StoreCallOptions): Promise<IncidentDetail | undefined>;
+
+  /** Outbox rows without payloads, newest first, a page at a time: receipts and dead letters for the API. */
+  listOutbox(query?: OutboxQuery, options?: StoreCallOptions): Promise<OutboxPage>;
 }

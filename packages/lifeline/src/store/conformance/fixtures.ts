@@ -20,6 +20,11 @@ export interface StoreHarness {
   readonly store: Store;
   /** Sets what the store's injected `now` returns from here on (it is `T0` when each test starts). */
   setNow(epochMs: number): void;
+  /**
+   * Another connection to the same data (closed after the test), or `undefined` when the adapter under test
+   * cannot open one: a case that needs it then skips itself.
+   */
+  openAnother(): Promise<Store | undefined>;
 }
 
 /** A passing `http` result for `stripe/charges` at T0, with the given fields replaced. */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { makeIncident } from './engine-fixtures.js';
 import { T0, expectStoreError, makeResult, type StoreHarness } from './fixtures.js';
 
 /** One call of every port method except `close`, so shared behaviour is checked on all of them. */
@@ -17,6 +18,16 @@ function everyMethod(store: Store, signal?: AbortSignal): [string, () => Promise
     ['latestCheckResults', () => store.latestCheckResults(options)],
     ['checkRollups', () => store.checkRollups({ integration: 'stripe' }, options)],
     ['compactRollups', () => store.compactRollups(T0, options)],
+    ['applyDecision', () => store.applyDecision({ incidents: [makeIncident('INC-1')] }, options)],
+    ['loadEngineSnapshot', () => store.loadEngineSnapshot({ now: T0, reopenWindowMs: 0 }, options)],
+    ['dueTimers', () => store.dueTimers(T0, 10, options)],
+    ['claimOutbox', () => store.claimOutbox(T0, { limit: 1, leaseMs: 1000, ...options })],
+    ['completeOutbox', () => store.completeOutbox('o', {}, options)],
+    ['failOutbox', () => store.failOutbox('o', { error: 'x', dead: true }, options)],
+    ['outboxStats', () => store.outboxStats(options)],
+    ['listIncidents', () => store.listIncidents({}, options)],
+    ['getIncident', () => store.getIncident('INC-1', options)],
+    ['listOutbox', () => store.listOutbox({}, options)],
   ];
 }
 
@@ -54,6 +65,7 @@ export function describeMetaAndLifecycleCases(harness: StoreHarness): void {
       }
       expect(await harness.store.getMeta('k')).toBeUndefined();
       expect((await harness.store.listCheckResults()).items).toEqual([]);
+      expect((await harness.store.listIncidents()).items).toEqual([]);
     });
 
     it('runs normally with a signal that has not fired', async () => {

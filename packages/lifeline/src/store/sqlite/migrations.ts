@@ -1,6 +1,6 @@
 /**
- * The SQLite schema as an append-only list of migrations. Later features (incidents and their timeline,
- * durable timers with `due_at`, outbox rows) each append a new entry; released entries are never edited.
+ * The SQLite schema as an append-only list of migrations: a later feature appends a new entry; released
+ * entries are never edited.
  */
 import type Database from 'better-sqlite3';
 import type { Migration } from '../migration-plan.js';
@@ -104,6 +104,84 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
           latency_max REAL NOT NULL,
           histogram TEXT NOT NULL,
           PRIMARY KEY (series_id, day)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'incidents-timers-outbox',
+    // The engine's durable half. Each row is a JSON document (the engine's own shape) plus the columns queries
+    // filter or sort on, so the engine's types can change without a migration. Times are epoch ms.
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE incidents (
+          id TEXT PRIMARY KEY,
+          signature TEXT NOT NULL,
+          playbook TEXT NOT NULL,
+          integration TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          status TEXT NOT NULL,
+          opened_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          resolved_at INTEGER,
+          document TEXT NOT NULL
+        );
+        -- Grouping a new signal with the open incident of its signature; open incidents are few, so partial.
+        CREATE INDEX incidents_open_by_signature ON incidents (signature) WHERE status <> 'resolved';
+        CREATE INDEX incidents_by_status ON incidents (status, opened_at, id);
+        -- The API lists newest first and pages by (opened_at, id).
+        CREATE INDEX incidents_by_opened ON incidents (opened_at, id);
+        -- The snapshot loads incidents resolved within the reopen window.
+        CREATE INDEX incidents_resolved ON incidents (resolved_at) WHERE status = 'resolved';
+
+        CREATE TABLE incident_timeline (
+          incident_id TEXT NOT NULL REFERENCES incidents (id),
+          seq INTEGER NOT NULL,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          document TEXT NOT NULL,
+          PRIMARY KEY (incident_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE timers (
+          id TEXT PRIMARY KEY,
+          incident_id TEXT NOT NULL REFERENCES incidents (id),
+          kind TEXT NOT NULL,
+          due_at INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          payload TEXT NOT NULL
+        );
+        CREATE INDEX timers_due ON timers (status, due_at, id);
+        CREATE INDEX timers_by_incident ON timers (incident_id, due_at, id);
+
+        -- id is the idempotency key. seq is the creation order (the order claims follow and pages walk): the
+        -- engine's created_at can tie or, with several daemons, disagree with commit order.
+        CREATE TABLE outbox (
+          id TEXT PRIMARY KEY,
+          seq INTEGER NOT NULL UNIQUE,
+          incident_id TEXT NOT NULL REFERENCES incidents (id),
+          kind TEXT NOT NULL,
+          channel TEXT,
+          payload TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          lease_until INTEGER,
+          last_error TEXT,
+          receipt TEXT,
+          created_at INTEGER NOT NULL,
+          delivered_at INTEGER
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        -- Whether an older row of the same incident and lane is still undelivered (claims keep lane order).
+        CREATE INDEX outbox_lane ON outbox (incident_id, channel, seq);
+
+        CREATE TABLE engine_state (
+          key TEXT PRIMARY KEY,
+          document TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
         ) WITHOUT ROWID;
       `);
     },

@@ -19,9 +19,11 @@ function tempDir(): string {
 
 describeStoreConformance('sqlite file', async ({ now }) => {
   const dir = tempDir();
-  const store = await openSqliteStore({ path: join(dir, 'lifeline.db'), now });
+  const path = join(dir, 'lifeline.db');
+  const store = await openSqliteStore({ path, now });
   return {
     store,
+    openAnother: () => openSqliteStore({ path, now }),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

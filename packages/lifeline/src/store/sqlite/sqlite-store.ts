@@ -23,6 +23,24 @@ import {
   type ResolvedStoreOptions,
 } from '../store-input.js';
 import type {
+  ApplyDecisionOutcome,
+  ClaimOutboxOptions,
+  DecisionChange,
+  EngineSnapshot,
+  EngineSnapshotQuery,
+  IncidentDetail,
+  IncidentPage,
+  IncidentQuery,
+  OutboxFailure,
+  OutboxPage,
+  OutboxQuery,
+  OutboxRow,
+  OutboxStats,
+  SettleOutboxOptions,
+  SettleOutboxOutcome,
+  TimerRecord,
+} from '../engine-records.js';
+import type {
   CheckResultPage,
   CheckResultQuery,
   CheckRollup,
@@ -43,6 +61,7 @@ import {
   compactionTurn,
   type CompactionTurn,
 } from './sqlite-compaction.js';
+import { SqliteEngineTables } from './sqlite-engine.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import {
   cachedStatement,
@@ -149,6 +168,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly rollupStatements = new Map<string, Statement<Record<string, unknown>, RollupRow>>();
   private readonly statements: SqliteStatements;
   private readonly tiers: readonly [TierStatements, TierStatements, TierStatements];
+  private readonly engine: SqliteEngineTables;
   private readonly recordTransaction: Database.Transaction<
     (results: readonly CheckResult[]) => Map<string, number>
   >;
@@ -162,6 +182,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.path = path;
     this.statements = prepareStatements(db);
     this.tiers = prepareTierStatements(db);
+    this.engine = new SqliteEngineTables(db, options.now);
     this.recordTransaction = db.transaction((results: readonly CheckResult[]) => this.writeResults(results));
     this.compactTransaction = db.transaction((turn: () => CompactionTurn) => turn());
   }
@@ -303,6 +324,54 @@ class SqliteStoreImpl implements SqliteStore {
       ),
     );
     return { ...tally, cutoffs };
+  }
+
+  async applyDecision(change: DecisionChange, options?: StoreCallOptions): Promise<ApplyDecisionOutcome> {
+    return this.run('applyDecision', options, () => this.engine.applyDecision(change));
+  }
+
+  async loadEngineSnapshot(query: EngineSnapshotQuery, options?: StoreCallOptions): Promise<EngineSnapshot> {
+    return this.run('loadEngineSnapshot', options, () => this.engine.loadEngineSnapshot(query));
+  }
+
+  async dueTimers(now: number, limit: number, options?: StoreCallOptions): Promise<TimerRecord[]> {
+    return this.run('dueTimers', options, () => this.engine.dueTimers(now, limit));
+  }
+
+  async claimOutbox(now: number, options: ClaimOutboxOptions): Promise<OutboxRow[]> {
+    return this.run('claimOutbox', options, () => this.engine.claimOutbox(now, options));
+  }
+
+  async completeOutbox(
+    id: string,
+    receipt: unknown,
+    options?: SettleOutboxOptions,
+  ): Promise<SettleOutboxOutcome> {
+    return this.run('completeOutbox', options, () => this.engine.completeOutbox(id, receipt, options));
+  }
+
+  async failOutbox(
+    id: string,
+    failure: OutboxFailure,
+    options?: SettleOutboxOptions,
+  ): Promise<SettleOutboxOutcome> {
+    return this.run('failOutbox', options, () => this.engine.failOutbox(id, failure, options));
+  }
+
+  async outboxStats(options?: StoreCallOptions): Promise<OutboxStats> {
+    return this.run('outboxStats', options, () => this.engine.outboxStats());
+  }
+
+  async listIncidents(query?: IncidentQuery, options?: StoreCallOptions): Promise<IncidentPage> {
+    return this.run('listIncidents', options, () => this.engine.listIncidents(query));
+  }
+
+  async getIncident(id: string, options?: StoreCallOptions): Promise<IncidentDetail | undefined> {
+    return this.run('getIncident', options, () => this.engine.getIncident(id));
+  }
+
+  async listOutbox(query?: OutboxQuery, options?: StoreCallOptions): Promise<OutboxPage> {
+    return this.run('listOutbox', options, () => this.engine.listOutbox(query));
   }
 
   async diagnostics(options?: StoreCallOptions): Promise<SqliteStoreDiagnostics> {
