@@ -4,6 +4,7 @@
  * value of the typed model (durations in milliseconds, percentages as fractions, secrets as references).
  */
 import { Type, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
+import { FAILURE_CLASSES } from '../../checks/check-result.js';
 import {
   parseDuration,
   parsePercentage,
@@ -107,19 +108,7 @@ export const Literals = <T extends string>(values: readonly T[], description: st
     ),
   );
 
-export const FAILURE_CLASS_VALUES = [
-  'ok',
-  'unreachable',
-  'timeout',
-  'tls',
-  'credential',
-  'rate-limited',
-  'server-error',
-  'client-error',
-  'schema-drift',
-  'slow',
-  'assertion',
-] as const;
+export const FAILURE_CLASS_VALUES = FAILURE_CLASSES;
 
 export const FailureClassSchema = Literals(FAILURE_CLASS_VALUES, 'A failure class of a check result.');
 
