@@ -13,6 +13,7 @@ import { initCommand } from './init-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { checkCommand } from './check-command.js';
 import { incidentCommand } from './incident-command.js';
+import { upCommand } from './up-command.js';
 
 export function lifelineVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -37,6 +38,7 @@ Examples:
   $ lifeline validate examples/acme     check it; every problem with file:line:col
   $ lifeline catalog examples/acme      the service map and playbook coverage
   $ lifeline check examples/acme --sandbox   run every check once against the sandbox vendor
+  $ lifeline up examples/acme --sandbox the daemon: checks, incidents, escalation, API on :4400
   $ lifeline incident list              open incidents of the running daemon
   $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
@@ -50,6 +52,7 @@ Environment:
     validateCommand(output, done),
     catalogCommand(output, done),
     checkCommand(output, done),
+    upCommand(output, done),
     incidentCommand(output, done),
     sandboxCommand(output, done),
   ]) {

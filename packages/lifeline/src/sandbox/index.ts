@@ -70,3 +70,4 @@ export {
 export { SEED_USERS, SERVICE_ACCOUNT, type User, type UserRole, identityVendor } from './vendors/identity.js';
 export { paymentsVendor } from './vendors/payments.js';
 export { SUPPORTED_SCOPES, TOKEN_LIFETIME_SECONDS } from './vendors/oauth-token-endpoint.js';
+export { Inbox, registerInbox, type InboxMessage } from './inbox.js';

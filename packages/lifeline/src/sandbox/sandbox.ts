@@ -23,6 +23,7 @@ import {
   issueCertificate,
 } from './certificates.js';
 import { registerControlApi } from './control-api.js';
+import { Inbox, registerInbox, type InboxMessage } from './inbox.js';
 import { FaultController } from './fault-controller.js';
 import type { FaultsByVendor, VendorFaults, VendorFaultsPatch, VendorName } from './faults.js';
 import { type RequestCounts, RequestCounter } from './request-counter.js';
@@ -81,6 +82,8 @@ export interface RunningSandbox {
   /** Clears every fault, rate-limit window and request count; vendor data (charges, tokens) is kept. */
   reset(): void;
   requests: SandboxRequestLog;
+  /** Notifications channels delivered to `/_sandbox/inbox/*` (the example workspace's channels point there). */
+  inbox: { list(): InboxMessage[]; clear(): void };
   /** Stops both servers, cutting delayed and hanging requests. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -97,6 +100,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const hanging = new Set<Socket>();
   const faults = new FaultController({ seed: options.seed ?? 1, now });
   const requests = new RequestCounter();
+  const inbox = new Inbox();
   const context: VendorContext = { faults, requests, now, closing: closing.signal, hanging };
   const reset = (): void => {
     faults.reset();
@@ -113,6 +117,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   try {
     const httpApp = buildApp(context, undefined);
     registerControlApi(httpApp, { faults, requests, caPem: ca.certPem, reset });
+    registerInbox(httpApp, inbox, now);
     servers.push(httpApp);
     const httpPort = await listen(httpApp, host, options.httpPort ?? 4480);
 
@@ -144,6 +149,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
         count: (vendor, route) => requests.count(vendor, route),
         snapshot: () => requests.snapshot(),
       },
+      inbox: { list: () => inbox.list(), clear: () => inbox.clear() },
       close,
     };
   } catch (error) {

@@ -1,0 +1,218 @@
+/**
+ * `startDaemon`: the imperative shell of Lifeline (architecture §3) wired together. It loads the workspace,
+ * opens the store, rebuilds the engine state from it and fires the timers that fell due while no daemon ran;
+ * then the scheduler runs the checks, each result goes to the store (batched) and the rolling windows, the
+ * criteria over those windows become events, and every event — signals, timers, action results, human
+ * commands — goes through the one serialized `applyEvent` (see `engine-shell.ts`). Effects leave as outbox rows
+ * committed with their decision; the dispatcher delivers messages and the executor carries out actions, whose
+ * results come back as events.
+ *
+ * @example
+ *   const daemon = await startDaemon({ workspace: 'examples/acme' });
+ *   await daemon.service.command({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' });
+ *   await daemon.stop();
+ */
+import { Agent } from 'undici';
+import { systemClock } from '../checks/scheduler/index.js';
+import { compileEngineConfig } from '../engine/index.js';
+import { defaultStorePath, openSqliteStore, type Store } from '../store/index.js';
+import { loadWorkspace } from '../workspace/load-workspace.js';
+import { CheckPipeline } from './check-pipeline.js';
+import { CriteriaWatch } from './criteria-watch.js';
+import { WorkspaceInvalidError, type DaemonOptions, type RunningDaemon } from './daemon-options.js';
+import { createEffectExecutor } from './effect-executor.js';
+import { EngineShell } from './engine-shell.js';
+import { createIncidentService, type WorkspaceStatus } from './incident-service-impl.js';
+import { errorText, silentLogger } from './logger.js';
+import { OutboxDispatcher } from './outbox-dispatcher.js';
+import { createReloader } from './reload.js';
+import { ResultWindows } from './result-windows.js';
+import { SignalLoop } from './signal-loop.js';
+import { CLIENT_MODE_KEY_PREFIX, stateFromSnapshot } from './state-records.js';
+import { watchWorkspace, type WorkspaceWatcher } from './workspace-watcher.js';
+
+export {
+  WorkspaceInvalidError,
+  type DaemonOptions,
+  type ReloadResult,
+  type RunningDaemon,
+} from './daemon-options.js';
+
+const DEFAULT_EVALUATE_EVERY_MS = 5000;
+const DEFAULT_CONDITION_POLL_MS = 1000;
+
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const env = options.env;
+  const loaded = await loadWorkspace(options.workspace, env ? { env } : {});
+  if (!loaded.workspace) throw new WorkspaceInvalidError(loaded.diagnostics);
+  const status: WorkspaceStatus = { workspace: loaded.workspace, loadedAt: clock.now() };
+  const storePath = options.store
+    ? '(injected)'
+    : (options.storePath ?? defaultStorePath(loaded.workspace.dir));
+  const store: Store = options.store ?? (await openSqliteStore({ path: storePath }));
+  const lifetime = new AbortController();
+  const signal = lifetime.signal;
+  try {
+    return await assemble();
+  } catch (error) {
+    if (!options.store) await store.close().catch(() => undefined);
+    throw error;
+  }
+
+  async function assemble(): Promise<RunningDaemon> {
+    const config = compileEngineConfig(status.workspace, options.engine);
+    const snapshot = await store.loadEngineSnapshot(
+      { now: clock.now(), reopenWindowMs: config.reopenWindowMs },
+      { signal },
+    );
+    const criteria = new CriteriaWatch(status.workspace, snapshot.engineState);
+    const windows = new ResultWindows(status.workspace, options.windowSliceMs);
+    await windows.warm(store, status.workspace, clock.now(), signal).catch((error: unknown) => {
+      logger.warn('could not warm the windows from the store; starting empty', { error: errorText(error) });
+    });
+
+    // Outbound HTTP of deliveries and actions: one pool, closed at stop so no idle socket keeps the process up.
+    const http = new Agent({ connect: { timeout: 10_000 } });
+    // The dispatcher is created below; a decision committed before it exists has nothing to wake.
+    const wake: { dispatcher?: OutboxDispatcher } = {};
+    const shell = new EngineShell({
+      store,
+      clock,
+      config,
+      state: stateFromSnapshot(snapshot),
+      criteria,
+      logger,
+      signal,
+      onCommitted: () => wake.dispatcher?.poke(),
+    });
+    const signals = new SignalLoop({
+      shell,
+      criteria,
+      windows,
+      clock,
+      logger,
+      sweepEveryMs: options.evaluateEveryMs ?? DEFAULT_EVALUATE_EVERY_MS,
+    });
+    const checks = new CheckPipeline({
+      store,
+      clock,
+      logger,
+      workspace: () => status.workspace,
+      windows,
+      onResult: (result) =>
+        void signals
+          .evaluate(result.integration)
+          .catch((error: unknown) => logger.error('evaluating signals failed', { error: errorText(error) })),
+      ...(env ? { env } : {}),
+      ...(options.maxPerHost !== undefined ? { maxPerHost: options.maxPerHost } : {}),
+      ...(options.resultFlushMs !== undefined ? { flushMs: options.resultFlushMs } : {}),
+    });
+    const dispatcher = new OutboxDispatcher({
+      store,
+      clock,
+      logger,
+      workspace: () => status.workspace,
+      execute: createEffectExecutor({
+        clock,
+        workspace: () => status.workspace,
+        state: () => shell.state,
+        applyEvent: (event) => shell.applyEvent(event),
+        runCheck: (checkId, runSignal) => checks.runNow(checkId, AbortSignal.any([runSignal, signal])),
+        setClientMode: async (document, modeSignal) => {
+          const entry = { key: CLIENT_MODE_KEY_PREFIX + document.integration, document };
+          await store.applyDecision(
+            { engineState: [entry] },
+            { signal: AbortSignal.any([modeSignal, signal]) },
+          );
+        },
+        signalHolds: (incidentId, playbook, stepId, use, watched) =>
+          criteria.stepSignalHolds(incidentId, playbook, stepId, use, watched, signals.context()),
+        pollMs: options.conditionPollMs ?? DEFAULT_CONDITION_POLL_MS,
+        http,
+        ...(env ? { env } : {}),
+      }),
+      ...options.outbox,
+      http,
+      ...(env ? { env } : {}),
+    });
+    wake.dispatcher = dispatcher;
+
+    checks.schedule(status.workspace);
+    // Overdue timers first, in due order, before anything new can happen.
+    await shell.start();
+    dispatcher.start();
+    checks.start();
+    signals.start();
+
+    let watcher: WorkspaceWatcher | undefined;
+    const reloader = createReloader({
+      target: options.workspace,
+      env,
+      clock,
+      logger,
+      status,
+      apply: (workspace) =>
+        shell.exclusive(async () => {
+          shell.setConfig(compileEngineConfig(workspace, options.engine));
+          criteria.configure(workspace);
+          windows.configure(workspace);
+          checks.schedule(workspace);
+          watcher?.update(workspace.files);
+        }),
+    });
+    if (options.watch !== false) {
+      watcher = watchWorkspace(
+        status.workspace.dir,
+        status.workspace.files,
+        () =>
+          void reloader
+            .reload()
+            .catch((error: unknown) => logger.error('reload failed', { error: errorText(error) })),
+        {
+          ...(options.reloadDebounceMs !== undefined ? { debounceMs: options.reloadDebounceMs } : {}),
+          onError: (error) =>
+            logger.warn('watching the workspace failed; reload with SIGHUP', { error: errorText(error) }),
+        },
+      );
+    }
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        watcher?.close();
+        signals.stop();
+        await checks.stopScheduling();
+        await reloader.idle();
+        await shell.stop();
+        await dispatcher.stop();
+        await shell.idle();
+        await checks.close();
+        await shell
+          .flushCriteria()
+          .catch((error: unknown) => logger.warn('criteria states not saved', { error: errorText(error) }));
+        lifetime.abort(new DOMException('the daemon stopped', 'AbortError'));
+        await http.close().catch(() => undefined);
+        if (!options.store) await store.close();
+      })();
+      return stopping;
+    };
+
+    logger.info('daemon started', {
+      workspace: status.workspace.dir,
+      store: storePath,
+      checks: checks.stats().scheduled,
+      incidents: Object.keys(shell.state.incidents).length,
+    });
+    const service = createIncidentService({
+      shell,
+      store,
+      storePath,
+      status: () => status,
+      schedulerStats: () => checks.stats(),
+      signal,
+    });
+    return { service, workspace: () => status.workspace, storePath, reload: () => reloader.reload(), stop };
+  }
+}

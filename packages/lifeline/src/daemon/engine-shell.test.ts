@@ -1,0 +1,112 @@
+/**
+ * The shell around `decide` on the acme workspace, a fake clock and a real (in-memory) SQLite store: every
+ * decision is committed before memory changes, the committed rows rebuild exactly the state in memory, durable
+ * timers fire in due order, and a restarted shell fires the overdue ones at once.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../checks/scheduler/index.js';
+import { loadAcme } from '../engine/acme-fixture.js';
+import { compileEngineConfig, emptyState, type EngineEvent, type EngineState } from '../engine/index.js';
+import { T0 } from '../engine/test-support.js';
+import { openSqliteStore, type Store } from '../store/index.js';
+import type { Workspace } from '../workspace/model.js';
+import { CriteriaWatch } from './criteria-watch.js';
+import { EngineShell } from './engine-shell.js';
+import { silentLogger } from './logger.js';
+import { stateFromSnapshot } from './state-records.js';
+
+const FIRED: EngineEvent = { kind: 'signal-fired', playbookId: 'payments-latency', signature: 'sig-latency' };
+const MINUTE = 60_000;
+
+let store: Store;
+let workspace: Workspace;
+
+function shellOn(clock: FakeClock, state: EngineState = emptyState(), target: Store = store): EngineShell {
+  return new EngineShell({
+    store: target,
+    clock,
+    config: compileEngineConfig(workspace),
+    state,
+    criteria: new CriteriaWatch(workspace),
+    logger: silentLogger,
+    signal: new AbortController().signal,
+    onCommitted: () => undefined,
+  });
+}
+
+async function reloaded(clock: FakeClock): Promise<EngineState> {
+  return stateFromSnapshot(await store.loadEngineSnapshot({ now: clock.now(), reopenWindowMs: 30 * MINUTE }));
+}
+
+beforeEach(async () => {
+  workspace = await loadAcme();
+  store = await openSqliteStore({ path: ':memory:' });
+});
+
+afterEach(async () => {
+  await store.close();
+});
+
+describe('EngineShell', () => {
+  it('commits the incident, its timeline, timers and outbox rows, which rebuild the state in memory', async () => {
+    const clock = new FakeClock(T0);
+    const shell = shellOn(clock);
+    const decision = await shell.applyEvent(FIRED);
+    expect(decision.outcome).toEqual({ kind: 'ok' });
+
+    const detail = await store.getIncident('INC-1');
+    expect(detail?.timeline.map((row) => row.kind)).toEqual(
+      shell.state.incidents['INC-1']?.timeline.map((e) => e.kind),
+    );
+    // Level 1 notifies #slack-payments and the on-call people, whose team's channel is the same: one row.
+    expect(detail?.outbox.map((row) => [row.id, row.channel])).toEqual([
+      ['INC-1:notify:1:0:0@slack-payments', 'slack-payments'],
+      ['INC-1:step:1:confirm:1', 'step:confirm'],
+    ]);
+    const rebuilt = await reloaded(clock);
+    expect(rebuilt.incidents).toEqual(shell.state.incidents);
+    expect(rebuilt.nextIncidentNumber).toBe(2);
+    const pending = Object.values(shell.state.timers).filter((t) => t.status === 'pending');
+    expect(Object.values(rebuilt.timers)).toEqual(expect.arrayContaining(pending));
+    expect(Object.keys(rebuilt.timers)).toHaveLength(pending.length);
+  });
+
+  it('leaves memory as it was when the store refuses the write', async () => {
+    const clock = new FakeClock(T0);
+    const failing: Store = Object.create(store, {
+      applyDecision: { value: () => Promise.reject(new Error('disk full')) },
+    }) as Store;
+    const shell = shellOn(clock, emptyState(), failing);
+    await expect(shell.applyEvent(FIRED)).rejects.toThrow('disk full');
+    expect(shell.state).toEqual(emptyState());
+    expect(await store.getIncident('INC-1')).toBeUndefined();
+  });
+
+  it('fires due timers on the clock in order, and a restarted shell fires the overdue ones at once', async () => {
+    const clock = new FakeClock(T0);
+    const shell = shellOn(clock);
+    await shell.start();
+    await shell.applyEvent(FIRED);
+    await clock.advance(15 * MINUTE);
+    await shell.idle();
+    const escalated = () =>
+      shell.state.incidents['INC-1']?.timeline.filter((e) => e.kind === 'escalated').length;
+    expect(escalated()).toBe(2);
+    await shell.stop();
+
+    // Down for an hour: the repeat cycles (every 30 min) fell due meanwhile.
+    clock.jump(60 * MINUTE);
+    const restarted = shellOn(clock, await reloaded(clock));
+    await restarted.start();
+    await restarted.idle();
+    const timeline = restarted.state.incidents['INC-1']?.timeline ?? [];
+    expect(timeline.filter((e) => e.kind === 'escalated').length).toBeGreaterThan(2);
+    expect(
+      Object.values(restarted.state.timers).filter((t) => t.status === 'pending' && t.dueAt <= clock.now()),
+    ).toEqual([]);
+    const outbox = (await store.getIncident('INC-1'))?.outbox.map((row) => row.id) ?? [];
+    expect(outbox).toContain('INC-1:notify:1:1:0@slack-payments');
+    expect(new Set(outbox).size).toBe(outbox.length);
+    await restarted.stop();
+  });
+});
