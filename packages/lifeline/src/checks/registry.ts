@@ -5,6 +5,7 @@
  * first use unless a runner for it is passed in, so this module does not depend on it being loaded.
  */
 import type { Check } from '../workspace/model.js';
+import { detachedContext } from './attempt-abort.js';
 import type { CheckKindRunner, CheckOutcome, CheckRunContext } from './check-kind.js';
 import { createCredentialCheck } from './credential/credential-check.js';
 import { createHttpCheck } from './http/http-check.js';
@@ -52,30 +53,45 @@ export function createCheckRegistry(
   extra: readonly AnyCheckKindRunner[] = [],
   options: CheckRegistryOptions = {},
 ): CheckRegistry {
-  const requestDeps = createRequestDeps(options.tokens === undefined ? {} : { tokens: options.tokens });
-  const runners = new Map<KindName, KindRunner>();
-  const builtIn: AnyCheckKindRunner[] = [
-    createHttpCheck(requestDeps),
-    createCredentialCheck(requestDeps),
-    createSchemaCheck(requestDeps, new ResponseSchemaCache()),
-  ];
-  for (const runner of [...builtIn, ...extra]) runners.set(runner.kind, toKindRunner(runner));
-  let tlsLoading: Promise<KindRunner | undefined> | undefined;
-  let disposed = false;
-  return {
-    requestDeps,
-    async runnerFor(kind) {
-      const runner = runners.get(kind);
-      if (runner !== undefined || kind !== 'tls' || options.lazyTls === false) return runner;
-      tlsLoading ??= loadTlsRunner();
-      return tlsLoading;
-    },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await closeRequestDeps(requestDeps);
-    },
-  };
+  return new Registry(extra, options);
+}
+
+/**
+ * A class rather than an object of closures: every registry then shares the same `runnerFor` and `run`
+ * functions, so optimised code made while one registry was in use stays valid for the next (a new registry per
+ * batch would otherwise undo the JIT's work at the first call).
+ */
+class Registry implements CheckRegistry {
+  readonly requestDeps: RequestDeps;
+  readonly #runners = new Map<KindName, KindRunner>();
+  readonly #lazyTls: boolean;
+  #tlsLoading: Promise<KindRunner | undefined> | undefined;
+  #disposed = false;
+
+  constructor(extra: readonly AnyCheckKindRunner[], options: CheckRegistryOptions) {
+    this.requestDeps = createRequestDeps(options.tokens === undefined ? {} : { tokens: options.tokens });
+    this.#lazyTls = options.lazyTls !== false;
+    const builtIn: AnyCheckKindRunner[] = [
+      createHttpCheck(this.requestDeps),
+      createCredentialCheck(this.requestDeps),
+      createSchemaCheck(this.requestDeps, new ResponseSchemaCache()),
+    ];
+    for (const runner of builtIn) this.#runners.set(runner.kind, toKindRunner(runner, { builtIn: true }));
+    for (const runner of extra) this.#runners.set(runner.kind, toKindRunner(runner));
+  }
+
+  runnerFor(kind: KindName): Promise<KindRunner | undefined> {
+    const runner = this.#runners.get(kind);
+    if (runner !== undefined || kind !== 'tls' || !this.#lazyTls) return Promise.resolve(runner);
+    this.#tlsLoading ??= loadTlsRunner();
+    return this.#tlsLoading;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await closeRequestDeps(this.requestDeps);
+  }
 }
 
 /** The TLS kind from its own folder; a failure to load it becomes "no runner", reported per check. */
@@ -88,17 +104,44 @@ async function loadTlsRunner(): Promise<KindRunner | undefined> {
   }
 }
 
-/** Erases the kind parameter; the kind is checked at run time instead, so a mismatch is an outcome. */
-export function toKindRunner(runner: AnyCheckKindRunner): KindRunner {
-  const run = runner.run.bind(runner) as (check: Check, context: CheckRunContext) => Promise<CheckOutcome>;
-  return {
-    kind: runner.kind,
-    async run(check, context) {
-      if (check.kind !== runner.kind) {
-        const message = `the ${runner.kind} runner was given a ${check.kind} check`;
-        return { class: 'assertion', errorCode: 'internal', message: `internal error: ${message}` };
-      }
-      return run(check, context);
-    },
-  };
+/**
+ * Erases the kind parameter; the kind is checked at run time instead, so a mismatch is an outcome. The built-in
+ * kinds of this folder get the runner's context as it is; any other runner gets a plain copy with its signal
+ * made (`detachedContext`), so that it may spread or keep its context freely.
+ */
+export function toKindRunner(runner: AnyCheckKindRunner, options: { builtIn?: boolean } = {}): KindRunner {
+  return new CheckedRunner(runner, options.builtIn === true);
+}
+
+/** A runner of one kind seen through the kind-erased `KindRunner` port. */
+type ErasedRunner = Pick<KindRunner, 'kind' | 'run'>;
+
+class CheckedRunner implements KindRunner {
+  readonly kind: KindName;
+  readonly #runner: ErasedRunner;
+  readonly #builtIn: boolean;
+
+  constructor(runner: AnyCheckKindRunner, builtIn: boolean) {
+    this.kind = runner.kind;
+    // Sound because `run` below hands the runner only checks of its own kind.
+    this.#runner = runner as ErasedRunner;
+    this.#builtIn = builtIn;
+  }
+
+  // Not `async`: the kind's own promise is handed on as is (no extra promise and ticks per run).
+  run(check: Check, context: CheckRunContext): Promise<CheckOutcome> {
+    if (check.kind !== this.kind) {
+      const message = `the ${this.kind} runner was given a ${check.kind} check`;
+      return Promise.resolve({
+        class: 'assertion',
+        errorCode: 'internal',
+        message: `internal error: ${message}`,
+      });
+    }
+    try {
+      return this.#runner.run(check, this.#builtIn ? context : detachedContext(context));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
 }

@@ -1,21 +1,23 @@
 /**
  * Runs one declared check and returns its `CheckResult`; never throws. Around the kind's single attempt it owns
- * what every kind shares: the runner from the registry, the per-attempt timeout (an AbortSignal, raced so a
- * kind that ignores it cannot hang the scheduler), latency, class-aware retries with abortable injectable
- * sleeps (`retry-policy.ts`), secrets resolved at the moment of use and scrubbed from every message, the
- * failure signature, and the scheduled/started times.
+ * what every kind shares: the runner from the registry, the per-attempt timeout (an abort, raced so a kind
+ * that ignores it cannot hang the scheduler; see `attempt-abort.ts`), latency, class-aware retries with
+ * abortable injectable sleeps (`retry-policy.ts`), secrets resolved at the moment of use and scrubbed from
+ * every message, the failure signature, and the scheduled/started times. What is the same on every run of a
+ * check is worked out once (`check-plan.ts`).
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Check, DeclaredCheck, Workspace } from '../workspace/model.js';
+import type { Check, DeclaredCheck, Integration, Workspace } from '../workspace/model.js';
 import { resolveSecret } from '../workspace/resolve-secret.js';
 import { formatDuration, type SecretReference } from '../workspace/values.js';
+import { AttemptAbort, AttemptContext } from './attempt-abort.js';
 import type { CheckOutcome, CheckRunContext } from './check-kind.js';
+import { planCheck, signatureTarget, type CheckPlan } from './check-plan.js';
 import type { CheckResult } from './check-result.js';
 import { redactSecrets } from './redact.js';
 import { createCheckRegistry, type CheckRegistry, type KindRunner } from './registry.js';
-import { DEFAULT_BACKOFF_MS, retryDelay, type RetrySettings } from './retry-policy.js';
-import { failureSignature } from './signature.js';
+import { retryDelay } from './retry-policy.js';
+import { failureSignature, type SignatureInput } from './signature.js';
 import { abortableSleep, type Sleep } from './sleep.js';
 
 export { createCheckRegistry, type AnyCheckKindRunner, type CheckRegistry } from './registry.js';
@@ -56,50 +58,88 @@ export async function runCheck(declared: DeclaredCheck, deps: RunCheckDeps): Pro
   const secrets = new Set<string>();
   let startedAt = Date.now();
   let summary: RunSummary;
+  let plan: CheckPlan | undefined;
   const registry = deps.registry ?? createCheckRegistry();
   try {
     startedAt = deps.now();
-    summary = await runAttempts(declared, deps, registry, secrets);
+    plan = planCheck(declared, deps.workspace);
+    const runner = await registry.runnerFor(declared.check.kind);
+    summary =
+      runner === undefined
+        ? kindUnavailable(declared.check.kind)
+        : await runAttempts(runner, declared, plan, deps, secrets);
   } catch (error) {
     summary = { outcome: internalError(error), latencyMs: 0, attempts: 1 };
   } finally {
     if (registry !== deps.registry) await registry.dispose().catch(() => undefined);
   }
-  return toResult(declared, summary, { startedAt, scheduledAt: deps.scheduledAt ?? startedAt, secrets });
+  const signature = signatureOf(declared, plan, summary.outcome);
+  return toResult(declared, signature, summary, {
+    startedAt,
+    scheduledAt: deps.scheduledAt ?? startedAt,
+    secrets,
+  });
 }
 
+function kindUnavailable(kind: string): RunSummary {
+  const message = `no runner is registered for check kind \`${kind}\``;
+  return {
+    outcome: { class: 'assertion', errorCode: 'kind-unavailable', message },
+    latencyMs: 0,
+    attempts: 1,
+  };
+}
+
+/** The failure signature; a check that keeps answering the same way reuses the last one (`SignatureSlot`). */
+function signatureOf(declared: DeclaredCheck, plan: CheckPlan | undefined, outcome: CheckOutcome): string {
+  const input: SignatureInput = {
+    integration: declared.integration.id,
+    endpoint: plan?.signatureTarget ?? signatureTarget(declared),
+    class: outcome.class,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+  };
+  if (outcome.drift !== undefined) return failureSignature({ ...input, drift: outcome.drift });
+  if (plan === undefined) return failureSignature(input);
+  const slot = plan.signatures;
+  if (
+    slot.signature !== undefined &&
+    slot.class === outcome.class &&
+    slot.status === outcome.status &&
+    slot.errorCode === outcome.errorCode
+  ) {
+    return slot.signature;
+  }
+  const signature = failureSignature(input);
+  slot.class = outcome.class;
+  slot.status = outcome.status;
+  slot.errorCode = outcome.errorCode;
+  slot.signature = signature;
+  return signature;
+}
+
+/** The attempts of one run: the first, then retries while the policy asks for them and nothing aborted. */
 async function runAttempts(
-  declared: DeclaredCheck,
+  runner: KindRunner,
+  { integration, check }: DeclaredCheck,
+  plan: CheckPlan,
   deps: RunCheckDeps,
-  registry: CheckRegistry,
   secrets: Set<string>,
 ): Promise<RunSummary> {
-  const { check } = declared;
-  const runner = await registry.runnerFor(check.kind);
-  if (runner === undefined) {
-    const message = `no runner is registered for check kind \`${check.kind}\``;
-    return {
-      outcome: { class: 'assertion', errorCode: 'kind-unavailable', message },
-      latencyMs: 0,
-      attempts: 1,
-    };
-  }
-  const defaults = deps.workspace.defaults;
-  const timeoutMs = check.timeout ?? defaults.checkTimeoutMs;
-  const settings: RetrySettings = {
-    attempts: check.retries?.attempts ?? 0,
-    backoffMs: check.retries?.backoff ?? DEFAULT_BACKOFF_MS,
-    maxWaitMs: check.every ?? defaults.checkIntervalMs,
-  };
-  const context = runContext(declared, deps, timeoutMs, secrets);
+  const context = runContext(integration, plan, deps, secrets);
+  let result = await attemptOnce(runner, check, context, deps.signal);
   const sleep = deps.sleep ?? abortableSleep;
   for (let attempt = 1; ; attempt++) {
-    const result = await attemptOnce(runner, check, context, deps.signal);
-    const wait = retryDelay(result.outcome, attempt, settings);
-    if (wait === undefined || aborted(deps.signal)) return { ...result, attempts: attempt };
+    const wait = retryDelay(result.outcome, attempt, plan.retry);
+    if (wait === undefined || aborted(deps.signal)) return summaryOf(result, attempt);
     await sleep(wait, deps.signal);
-    if (aborted(deps.signal)) return { ...result, attempts: attempt };
+    if (aborted(deps.signal)) return summaryOf(result, attempt);
+    result = await attemptOnce(runner, check, context, deps.signal);
   }
+}
+
+function summaryOf(result: AttemptResult, attempts: number): RunSummary {
+  return { outcome: result.outcome, latencyMs: result.latencyMs, attempts };
 }
 
 function aborted(signal: AbortSignal | undefined): boolean {
@@ -108,61 +148,68 @@ function aborted(signal: AbortSignal | undefined): boolean {
 
 /** The context every attempt shares; only the signal is per attempt. */
 function runContext(
-  declared: DeclaredCheck,
+  integration: Integration,
+  plan: CheckPlan,
   deps: RunCheckDeps,
-  timeoutMs: number,
   secrets: Set<string>,
 ): Omit<CheckRunContext, 'signal'> {
-  const declaration = deps.workspace.declarations.get(`integration:${declared.integration.id}`);
-  const baseDir = declaration === undefined ? deps.workspace.dir : dirname(declaration.absoluteFile);
+  const secretContext = { baseDir: plan.baseDir, ...(deps.env === undefined ? {} : { env: deps.env }) };
   return {
     workspace: deps.workspace,
-    integration: declared.integration,
-    timeoutMs,
+    integration,
+    timeoutMs: plan.timeoutMs,
     now: deps.now,
     resolveSecret: async (ref: SecretReference) => {
-      const value = await resolveSecret(ref, {
-        baseDir,
-        ...(deps.env === undefined ? {} : { env: deps.env }),
-      });
+      const value = await resolveSecret(ref, secretContext);
       // Remembered only to scrub messages of this run; dropped with the run.
       secrets.add(value);
       return value;
     },
-    resolvePath: (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path)),
+    resolvePath: plan.resolvePath,
   };
 }
 
-/** One attempt under its own timeout; an exception from the kind becomes an `internal error` outcome. */
-async function attemptOnce(
+/**
+ * One attempt under its own timeout; an exception from the kind becomes an `internal error` outcome. The
+ * attempt ends at whichever comes first: the kind's outcome, the timeout, or the run's signal — a kind that
+ * ignores its signal cannot hang the caller.
+ */
+function attemptOnce(
   runner: KindRunner,
   check: Check,
-  context: Omit<CheckRunContext, 'signal'>,
+  base: Omit<CheckRunContext, 'signal'>,
   outer: AbortSignal | undefined,
 ): Promise<AttemptResult> {
-  const controller = new AbortController();
-  const forward = (): void => controller.abort(outer?.reason);
-  if (outer?.aborted === true) forward();
-  else outer?.addEventListener('abort', forward, { once: true });
-  const timer = setTimeout(() => controller.abort(new TimeoutReason(context.timeoutMs)), context.timeoutMs);
+  const abort = new AttemptAbort();
+  const timeoutMs = base.timeoutMs;
   const started = performance.now();
-  try {
-    const stopped = new Promise<CheckOutcome>((resolveStopped) => {
-      const onAbort = (): void => resolveStopped(abortedOutcome(controller.signal.reason, context.timeoutMs));
-      if (controller.signal.aborted) onAbort();
-      else controller.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const running = runner.run(check, { ...context, signal: controller.signal });
-    // The loser of the race may still settle later; it must not become an unhandled rejection.
-    running.catch(() => undefined);
-    const outcome = await Promise.race([running, stopped]);
-    return { outcome, latencyMs: outcome.latencyMs ?? performance.now() - started };
-  } catch (error) {
-    return { outcome: internalError(error), latencyMs: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', forward);
-  }
+  return new Promise<AttemptResult>((resolveAttempt) => {
+    let done = false;
+    // The first to come decides; the loser may still settle later and is ignored.
+    const finish = (outcome: CheckOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+      resolveAttempt({ outcome, latencyMs: outcome.latencyMs ?? performance.now() - started });
+    };
+    // Stopped: the outcome says so first, then the kind's request is cut (undici listens to `abort`).
+    const stop = (reason: unknown): void => {
+      finish(abortedOutcome(reason, timeoutMs));
+      abort.abort(reason);
+    };
+    const forward = (): void => stop(outer?.reason);
+    const timer = setTimeout(() => stop(new TimeoutReason(timeoutMs)), timeoutMs);
+    if (outer?.aborted === true) forward();
+    else outer?.addEventListener('abort', forward, { once: true });
+    try {
+      runner.run(check, new AttemptContext(base, abort)).then(finish, (error: unknown) => {
+        finish(internalError(error));
+      });
+    } catch (error) {
+      finish(internalError(error));
+    }
+  });
 }
 
 /** The abort reason the per-attempt timer uses, so a timeout is told apart from a shutdown. */
@@ -189,12 +236,13 @@ function internalError(error: unknown): CheckOutcome {
 
 function toResult(
   declared: DeclaredCheck,
+  signature: string,
   summary: RunSummary,
   run: { startedAt: number; scheduledAt: number; secrets: ReadonlySet<string> },
 ): CheckResult {
   const { integration, check } = declared;
   const { outcome, attempts } = summary;
-  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  const message = attempts > 1 ? `${outcome.message} (after ${attempts} attempts)` : outcome.message;
   return {
     integration: integration.id,
     check: check.id,
@@ -203,15 +251,8 @@ function toResult(
     class: outcome.class,
     ...(outcome.status === undefined ? {} : { status: outcome.status }),
     latencyMs: Math.round(summary.latencyMs),
-    signature: failureSignature({
-      integration: integration.id,
-      endpoint: signatureTarget(declared),
-      class: outcome.class,
-      ...(outcome.status === undefined ? {} : { status: outcome.status }),
-      ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
-      ...(outcome.drift === undefined ? {} : { drift: outcome.drift }),
-    }),
-    message: redactSecrets(`${outcome.message}${tries}`, run.secrets),
+    signature,
+    message: run.secrets.size === 0 ? message : redactSecrets(message, run.secrets),
     startedAt: run.startedAt,
     scheduledAt: run.scheduledAt,
     ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
@@ -220,22 +261,4 @@ function toResult(
     ...(outcome.tls === undefined ? {} : { tls: outcome.tls }),
     ...(outcome.drift === undefined ? {} : { drift: outcome.drift }),
   };
-}
-
-/** What the signature names as the failing target: the endpoint's path template, or the TLS/token target. */
-function signatureTarget({ integration, check }: DeclaredCheck): string {
-  const template = (id: string): string =>
-    integration.endpoints.find((e) => e.id === id)?.path ?? `endpoint:${id}`;
-  switch (check.kind) {
-    case 'http':
-    case 'schema':
-      return template(check.endpoint);
-    case 'credential':
-      if (check.endpoint !== undefined) return template(check.endpoint);
-      return integration.auth.type === 'oauth2-client-credentials'
-        ? `token:${integration.auth.tokenUrl}`
-        : 'credential';
-    case 'tls':
-      return `tls:${check.host ?? ''}:${check.port ?? ''}`;
-  }
 }

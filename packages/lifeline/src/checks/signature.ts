@@ -37,7 +37,11 @@ export function normalizePointer(pointer: string): string {
 
 /** The canonical string hashed into the signature; exposed for tests and debugging. */
 export function canonicalSignature(input: SignatureInput): string {
-  const pointers = [...new Set((input.drift ?? []).map((entry) => normalizePointer(entry.pointer)))].sort();
+  const drift = input.drift;
+  const pointers =
+    drift === undefined || drift.length === 0
+      ? []
+      : [...new Set(drift.map((entry) => normalizePointer(entry.pointer)))].sort();
   // JSON keeps fields apart whatever characters ids, templates or pointers contain.
   return JSON.stringify([
     VERSION,
@@ -50,12 +54,24 @@ export function canonicalSignature(input: SignatureInput): string {
   ]);
 }
 
+/** Signatures remembered by canonical string; a long-running daemon sees few distinct failures. */
+const MEMO_LIMIT = 4096;
+const memo = new Map<string, string>();
+
 /**
- * The failure signature: 16 hex characters of a SHA-256 of the canonical string.
+ * The failure signature: 16 hex characters of a SHA-256 of the canonical string. The hash is memoised by the
+ * canonical string (a pure function of it, so the memo changes no result; bounded, oldest entry dropped first):
+ * every run of a check hashes the same few strings over and over.
  * @example
  *   failureSignature({ integration: 'payments', endpoint: '/v1/charges', class: 'server-error', status: 503 })
  */
 export function failureSignature(input: SignatureInput): string {
+  const canonical = canonicalSignature(input);
+  const known = memo.get(canonical);
+  if (known !== undefined) return known;
   // One-shot `hash` (Node ≥ 20.12): no Hash object per result, which matters at thousands of checks a second.
-  return hash('sha256', canonicalSignature(input), 'hex').slice(0, 16);
+  const signature = hash('sha256', canonical, 'hex').slice(0, 16);
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value ?? canonical);
+  memo.set(canonical, signature);
+  return signature;
 }

@@ -7,6 +7,7 @@
  */
 import { formatDuration } from '../../workspace/values.js';
 import type { Auth, Check } from '../../workspace/model.js';
+import { requestSignalOf } from '../attempt-abort.js';
 import type { CheckKindRunner, CheckOutcome, CheckRunContext } from '../check-kind.js';
 import { classifyStatus } from '../classify.js';
 import { findEndpoint } from '../endpoint.js';
@@ -25,10 +26,21 @@ export type CredentialCheck = Extract<Check, { kind: 'credential' }>;
  *   // → { class: 'ok', message: 'token minted, expires in 1h (2026-11-28T13:00:00.000Z)' }
  */
 export function createCredentialCheck(deps: RequestDeps): CheckKindRunner<'credential'> {
-  return {
-    kind: 'credential',
-    run: async (check, context) => withRotation(await verify(check, context, deps), context),
-  };
+  return new CredentialCheckRunner(deps);
+}
+
+/** A class, so that every registry's credential runner shares one `run` function (and the JIT's work on it). */
+class CredentialCheckRunner implements CheckKindRunner<'credential'> {
+  readonly kind = 'credential';
+  readonly #deps: RequestDeps;
+
+  constructor(deps: RequestDeps) {
+    this.#deps = deps;
+  }
+
+  async run(check: CredentialCheck, context: CheckRunContext): Promise<CheckOutcome> {
+    return withRotation(await verify(check, context, this.#deps), context);
+  }
 }
 
 async function verify(
@@ -57,7 +69,10 @@ async function verifyWithEndpoint(
   const found = findEndpoint(context.integration, id);
   if (!found.ok) return found.outcome;
   const endpoint = found.endpoint;
-  const exchanged = await exchange({ integration: context.integration, endpoint }, context, deps);
+  // Only the status matters: the body is read to its end but not kept.
+  const exchanged = await exchange({ integration: context.integration, endpoint }, context, deps, {
+    keepBody: false,
+  });
   if (!exchanged.ok) return exchanged.outcome;
   const { status, headers, latencyMs } = exchanged.response;
   const call = `${endpoint.method} ${endpoint.path}`;
@@ -83,7 +98,14 @@ async function mintToken(
   const tls = await loadTlsMaterial(context.integration, context);
   if (!tls.ok) return tls.outcome;
   const dispatcher = deps.agents.get(context.integration.id, tls.tls);
-  const result = await deps.tokens.get(auth, { ...context, dispatcher }, { fresh: true });
+  const tokenContext = {
+    now: context.now,
+    signal: requestSignalOf(context),
+    timeoutMs: context.timeoutMs,
+    resolveSecret: context.resolveSecret,
+    dispatcher,
+  };
+  const result = await deps.tokens.get(auth, tokenContext, { fresh: true });
   if (!result.ok) return result.outcome;
   return { class: 'ok', message: describeToken(result.token, context.now()) };
 }

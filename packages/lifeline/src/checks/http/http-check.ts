@@ -26,10 +26,21 @@ const MAX_LISTED = 3;
  *   const outcome = await http.run(check, context); // { class: 'ok', status: 200, message: '200 in 84ms' }
  */
 export function createHttpCheck(deps: RequestDeps): CheckKindRunner<'http'> {
-  return {
-    kind: 'http',
-    run: (check, context) => runHttpCheck(check, context, deps),
-  };
+  return new HttpCheckRunner(deps);
+}
+
+/** A class, so that every registry's http runner shares one `run` function (and the JIT's work on it). */
+class HttpCheckRunner implements CheckKindRunner<'http'> {
+  readonly kind = 'http';
+  readonly #deps: RequestDeps;
+
+  constructor(deps: RequestDeps) {
+    this.#deps = deps;
+  }
+
+  run(check: HttpCheck, context: CheckRunContext): Promise<CheckOutcome> {
+    return runHttpCheck(check, context, this.#deps);
+  }
 }
 
 async function runHttpCheck(
@@ -40,23 +51,20 @@ async function runHttpCheck(
   const found = findEndpoint(context.integration, check.endpoint);
   if (!found.ok) return found.outcome;
   const endpoint = found.endpoint;
-  const exchanged = await exchange(
-    {
-      integration: context.integration,
-      endpoint,
-      ...(check.request === undefined ? {} : { request: check.request }),
-    },
-    context,
-    deps,
-  );
+  const expect = check.expect;
+  const readsBody = expect?.body !== undefined && expect.body.length > 0;
+  const target = { integration: context.integration, endpoint, request: check.request };
+  // Without body assertions the body is read to its end (latency, size cap) but neither kept nor parsed.
+  const exchanged = await exchange(target, context, deps, { keepBody: readsBody });
   if (!exchanged.ok) return exchanged.outcome;
   const response = exchanged.response;
-  const latencyMs = response.latencyMs;
   const judged = judgeResponse(check, response, endpoint.safeFields, context.now());
-  return { ...judged, status: response.status, latencyMs };
+  judged.status = response.status;
+  judged.latencyMs = response.latencyMs;
+  return judged;
 }
 
-/** Status, then headers and body, then latency. */
+/** Status, then headers and body, then latency. Always a fresh outcome object. */
 function judgeResponse(
   check: HttpCheck,
   response: ReceivedResponse,
@@ -72,10 +80,10 @@ function judgeResponse(
       ...(retryAfter === undefined ? {} : { retryAfter }),
     });
   }
-  const failures = headerFailures(expect.headers, response.headers);
+  const failures = expect.headers === undefined ? [] : headerFailures(expect.headers, response.headers);
   if (expect.body !== undefined && expect.body.length > 0) {
     const body = parseJsonBody(response);
-    if (!body.ok) return body.outcome;
+    if (!body.ok) return { ...body.outcome };
     failures.push(...bodyFailures(expect.body, body.value, safeFields));
   }
   if (failures.length > 0) return assertionFailed(failures);

@@ -4,12 +4,18 @@
  * secret the request carried. A 401 to an OAuth2 token drops the token from the cache, so the next run mints
  * a new one instead of failing until the cached one would have expired.
  */
+import { requestSignalOf } from '../attempt-abort.js';
 import type { CheckOutcome, CheckRunContext } from '../check-kind.js';
 import { DEFAULT_MAX_RESPONSE_SIZE } from '../classify.js';
 import { redactSecrets } from '../redact.js';
-import { prepareRequest, type PreparedRequest, type RequestTarget } from './build-request.js';
+import { prepareRequestNow, type PreparedRequest, type RequestTarget } from './build-request.js';
 import type { RequestDeps } from './request-deps.js';
 import { sendRequest, type ReceivedResponse } from './send.js';
+
+export interface ExchangeOptions {
+  /** Keep the response body (default true); false when the caller judges only status and headers. */
+  keepBody?: boolean;
+}
 
 export type Exchange =
   { ok: true; request: PreparedRequest; response: ReceivedResponse } | { ok: false; outcome: CheckOutcome };
@@ -24,14 +30,17 @@ export async function exchange(
   target: RequestTarget,
   context: CheckRunContext,
   deps: RequestDeps,
+  options: ExchangeOptions = {},
 ): Promise<Exchange> {
-  const prepared = await prepareRequest(target, context, deps);
+  const preparing = prepareRequestNow(target, context, deps);
+  const prepared = preparing instanceof Promise ? await preparing : preparing;
   if (!prepared.ok) return { ok: false, outcome: scrub(prepared.outcome, prepared.sensitive) };
   const request = prepared.request;
   const sent = await sendRequest(request, {
-    signal: context.signal,
+    signal: requestSignalOf(context),
     timeoutMs: context.timeoutMs,
     maxBytes: target.endpoint.maxResponseSize ?? DEFAULT_MAX_RESPONSE_SIZE,
+    ...(options.keepBody === undefined ? {} : { keepBody: options.keepBody }),
   });
   if (!sent.ok) return { ok: false, outcome: scrub(withMtlsHint(sent.outcome, target), request.sensitive) };
   const auth = target.integration.auth;

@@ -13,7 +13,7 @@ export {
   type RequestOverrides,
   type RequestTarget,
 } from './build-request.js';
-export { exchange, scrub, type Exchange } from './exchange.js';
+export { exchange, scrub, type Exchange, type ExchangeOptions } from './exchange.js';
 export { parseJsonBody, type JsonBody } from './json-body.js';
 export { fillPathTemplate, joinUrl, placeholdersOf, type FilledPath } from './path-template.js';
 export { closeRequestDeps, createRequestDeps, type RequestDeps } from './request-deps.js';

@@ -6,6 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { SecretReference } from '../../workspace/values.js';
+import type { RequestSignal } from '../attempt-abort.js';
 import type { CheckOutcome } from '../check-kind.js';
 import { readTokenAnswer, tokenRequest, type OAuth2ClientCredentials } from './oauth-token-request.js';
 import { sendRequest } from './send.js';
@@ -27,7 +28,8 @@ export type TokenResult = { ok: true; token: AccessToken } | { ok: false; outcom
 /** What minting needs from the check run. */
 export interface TokenContext {
   now: () => number;
-  signal: AbortSignal;
+  /** Aborts the token request: an AbortSignal, or the check attempt's cheaper handle (`attempt-abort.ts`). */
+  signal: RequestSignal;
   timeoutMs: number;
   resolveSecret: (ref: SecretReference) => Promise<string>;
   /** The integration's agent, so the token URL is reached with its TLS settings. */

@@ -31,10 +31,23 @@ export function createSchemaCheck(
   deps: RequestDeps,
   cache: ResponseSchemaCache = new ResponseSchemaCache(),
 ): CheckKindRunner<'schema'> {
-  return {
-    kind: 'schema',
-    run: (check, context) => runSchemaCheck(check, context, deps, cache),
-  };
+  return new SchemaCheckRunner(deps, cache);
+}
+
+/** A class, so that every registry's schema runner shares one `run` function (and the JIT's work on it). */
+class SchemaCheckRunner implements CheckKindRunner<'schema'> {
+  readonly kind = 'schema';
+  readonly #deps: RequestDeps;
+  readonly #cache: ResponseSchemaCache;
+
+  constructor(deps: RequestDeps, cache: ResponseSchemaCache) {
+    this.#deps = deps;
+    this.#cache = cache;
+  }
+
+  run(check: SchemaCheck, context: CheckRunContext): Promise<CheckOutcome> {
+    return runSchemaCheck(check, context, this.#deps, this.#cache);
+  }
 }
 
 async function runSchemaCheck(
