@@ -116,13 +116,13 @@ async function loadFile(
   if (!Array.isArray(patterns)) return;
   for (const [index, pattern] of patterns.entries()) {
     if (typeof pattern !== 'string' || pattern.length === 0) continue;
-    const at = positionOf(file, ['include', index]);
+    const at = () => positionOf(file, ['include', index]);
     const matches = (await glob(pattern, { cwd: dirname(path), absolute: true, onlyFiles: true, dot: false }))
       .map((m) => resolve(m))
       .filter((m) => m !== path)
       .sort();
     if (matches.length === 0) {
-      diagnostics.error('include-no-match', at, `include pattern \`${pattern}\` matches no file`, {
+      diagnostics.error('include-no-match', at(), `include pattern \`${pattern}\` matches no file`, {
         hint: 'patterns are relative to the including file, e.g. `integrations/*.yaml`',
       });
       continue;
@@ -130,7 +130,7 @@ async function loadFile(
     for (const match of matches) {
       if (chain.includes(match) || match === path) {
         const cycle = [...chain, path, match].map((p) => displayName(set.dir, p)).join(' → ');
-        diagnostics.error('include-cycle', at, `include cycle: ${cycle}`, {
+        diagnostics.error('include-cycle', at(), `include cycle: ${cycle}`, {
           hint: 'remove one of the includes that lead back',
         });
         continue;

@@ -4,7 +4,7 @@
  * operationId and resolve their `$ref`s. A problem found here would otherwise only show when a check runs.
  */
 import { dirname, resolve } from 'node:path';
-import { loadResponseSchema, type LoadResult } from '../checks/schema/index.js';
+import type { LoadResult } from '../checks/schema/index.js';
 import type { DiagnosticCode, DiagnosticList } from './diagnostics.js';
 import { positionOf } from './source-file.js';
 import { subjectOf } from './shape.js';
@@ -23,6 +23,12 @@ export async function checkResponseSchemas(
   integrations: LoadedItem<Integration>[],
   diagnostics: DiagnosticList,
 ): Promise<void> {
+  const declaresSchemas = integrations.some((item) =>
+    item.value.endpoints.some((e) => e.responses || e.openapi),
+  );
+  if (!declaresSchemas) return;
+  // Loaded on demand: the schema tooling (ajv, $ref bundling) is a third of the CLI's start-up time.
+  const { loadResponseSchema } = await import('../checks/schema/index.js');
   // One load per distinct source: several endpoints usually share one OpenAPI document.
   const cache = new Map<string, Promise<LoadResult>>();
   const load = (key: string, start: () => Promise<LoadResult>) => {

@@ -4,20 +4,20 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { load as loadYaml, CORE_SCHEMA } from 'js-yaml';
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { DiagnosticList, SourcePosition } from './diagnostics.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+// The position-tracking parser is loaded on first use: a valid workspace never needs it, and it is a sizeable
+// part of the CLI's start-up time.
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+function yaml(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
+}
 const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]+/m;
 
 export type DataPath = readonly (string | number)[];
@@ -106,6 +106,7 @@ export async function readSourceFile(
 }
 
 function parseWithPositions(text: string): NonNullable<SourceFile['syntax']> {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -241,6 +242,7 @@ function yamlHint(code: string, message = ''): string | undefined {
 
 /** The node at a data path, and the pair whose value it is (for pointing at a key). */
 function nodeAt(doc: Document.Parsed, path: DataPath): { node?: Node; pair?: Pair; parent?: Node } {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   let parent: Node | undefined;
@@ -277,7 +279,7 @@ export function positionOf(
 ): SourcePosition {
   const syntax = (file.syntax ??= parseWithPositions(file.text));
   const { node, pair, parent } = nodeAt(syntax.doc, path);
-  const target = options.key && pair && isScalar(pair.key) ? pair.key : (node ?? parent);
+  const target = options.key && pair && yaml().isScalar(pair.key) ? pair.key : (node ?? parent);
   const offset = target?.range?.[0] ?? 0;
   const pos = syntax.lineCounter.linePos(offset);
   return { file: file.name, line: pos.line, col: pos.col };
