@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { load as loadYaml, CORE_SCHEMA } from 'js-yaml';
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { DiagnosticList, SourcePosition } from './diagnostics.js';
 
@@ -12,7 +13,7 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 // The position-tracking parser is loaded on first use: a valid workspace never needs it, and it is a sizeable
 // part of the CLI's start-up time.
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof Yaml;
 let yamlModule: YamlModule | undefined;
 function yaml(): YamlModule {
   yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
