@@ -3,7 +3,7 @@
  * describe the outcome. Pure: the same signal, defaults, readings, state and `now` give the same result.
  */
 import type { Signal } from '../../workspace/model.js';
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../assert-never.js';
 import { observeBurnRate } from './burn-rate.js';
 import type { SignalDefaults } from './defaults.js';
 import { describeSignal } from './describe.js';

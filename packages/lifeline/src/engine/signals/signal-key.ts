@@ -6,7 +6,7 @@
  * Keys of success and rollback criteria are per playbook; a shell that runs one playbook for several incidents
  * at once prefixes them with the incident id.
  */
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../assert-never.js';
 
 export type CriteriaRole = 'trigger' | 'success' | 'rollback';
 export type StepSignalUse = 'until' | 'if' | 'guard';

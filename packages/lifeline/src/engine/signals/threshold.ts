@@ -2,7 +2,7 @@
  * Thresholds of the `above`/`below` signals (latency, error rate) and of their hysteresis `clear` bounds.
  * Comparisons are strict: `above 800ms` holds at 801 ms, not at 800 ms.
  */
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../assert-never.js';
 
 export type Direction = 'above' | 'below';
 
