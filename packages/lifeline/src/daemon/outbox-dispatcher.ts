@@ -14,7 +14,7 @@ import type { OutboxRow } from '../store/engine-records.js';
 import type { Store } from '../store/index.js';
 import type { Workspace } from '../workspace/model.js';
 import { retryDelay, type BackoffOptions } from './backoff.js';
-import { deliverMessage } from './channels/deliver.js';
+import { deliverMessage } from '../channels/deliver.js';
 import { errorText, type DaemonLogger } from './logger.js';
 import type { ChannelMessage } from './messages.js';
 import { MESSAGE_ROW_KIND, messageRowId } from './outbox-rows.js';

@@ -5,13 +5,13 @@
  */
 import { dirname } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { NonRetriableError } from '../../errors.js';
-import type { Workspace } from '../../workspace/model.js';
-import { resolveSecret } from '../../workspace/resolve-secret.js';
-import type { ChannelMessage } from '../messages.js';
+import { NonRetriableError } from '../errors.js';
+import type { Workspace } from '../workspace/model.js';
+import { resolveSecret } from '../workspace/resolve-secret.js';
+import type { ChannelMessage } from '../daemon/messages.js';
 import type { DeliveryReceipt } from './channel.js';
-import { slackChannel } from './slack-channel.js';
-import { webhookChannel } from './webhook-channel.js';
+import { slackChannel } from './slack/slack-channel.js';
+import { webhookChannel } from './webhook/webhook-channel.js';
 
 export interface DeliverOptions {
   signal: AbortSignal;

@@ -3,9 +3,9 @@
  * and a context line with incident, severity and status). The webhook URL is a secret, resolved at delivery.
  * Slack ignores `Idempotency-Key`, but sending it costs nothing and lets a proxy or a test receiver dedupe.
  */
-import type { ChannelMessage } from '../messages.js';
-import type { ChannelSender, DeliveryReceipt } from './channel.js';
-import { postJson } from './post-json.js';
+import type { ChannelMessage } from '../../daemon/messages.js';
+import type { ChannelSender, DeliveryReceipt } from '../channel.js';
+import { postJson } from '../post-json.js';
 
 /** Slack's limit for a section's text; longer text is cut rather than refused. */
 const SECTION_LIMIT = 3000;

@@ -1,13 +1,13 @@
 /**
- * The channel port: how one message reaches one kind of channel. Each kind is a small sender in its own file
- * (`webhook-channel.ts`, `slack-channel.ts`); a new kind is a copy of the nearest. Senders signal what the
+ * The channel port: how one message reaches one kind of channel. Each kind is a small sender in its own folder
+ * (`webhook/webhook-channel.ts`, `slack/slack-channel.ts`); a new kind is a copy of the nearest. Senders signal what the
  * dispatcher should do by the errors they throw, recognised by name: `NonRetriableError` (dead-letter now),
  * `RetryAfterError` (the receiver said when), anything else (retry with backoff).
  */
 import type { Dispatcher } from 'undici';
-import type { Channel } from '../../workspace/model.js';
-import type { SecretReference } from '../../workspace/values.js';
-import type { ChannelMessage } from '../messages.js';
+import type { Channel } from '../workspace/model.js';
+import type { SecretReference } from '../workspace/values.js';
+import type { ChannelMessage } from '../daemon/messages.js';
 
 /** What a delivery proved, stored with the outbox row. */
 export interface DeliveryReceipt {

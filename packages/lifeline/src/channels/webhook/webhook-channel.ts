@@ -7,9 +7,9 @@
  *   const expected = 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
  */
 import { createHmac } from 'node:crypto';
-import type { ChannelMessage } from '../messages.js';
-import type { ChannelSender, DeliveryContext, DeliveryReceipt } from './channel.js';
-import { postJson } from './post-json.js';
+import type { ChannelMessage } from '../../daemon/messages.js';
+import type { ChannelSender, DeliveryContext, DeliveryReceipt } from '../channel.js';
+import { postJson } from '../post-json.js';
 
 /** The body a webhook receiver gets (documented for receivers; extend, never rename). */
 export interface WebhookBody {

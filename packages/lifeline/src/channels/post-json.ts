@@ -4,8 +4,8 @@
  * final; a network error or a timeout is retried.
  */
 import { request, type Dispatcher } from 'undici';
-import { parseRetryAfter } from '../../checks/classify.js';
-import { NonRetriableError, RetryAfterError } from '../../errors.js';
+import { parseRetryAfter } from '../checks/classify.js';
+import { NonRetriableError, RetryAfterError } from '../errors.js';
 
 /** Longest a delivery may take before it counts as failed (and is retried). */
 export const DELIVERY_TIMEOUT_MS = 10_000;
