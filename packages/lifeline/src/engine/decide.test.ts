@@ -1,4 +1,5 @@
-// The decide entry point: idempotency of every event kind, determinism, and the outcome → HTTP mapping.
+// The decide entry point: idempotency of every event kind, determinism, dead letters on the timeline, and the
+// outcome → HTTP mapping.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Playbook } from '../workspace/model.js';
 import { extend, loadAcme } from './acme-fixture.js';
@@ -6,7 +7,7 @@ import { compileEngineConfig, type EngineConfig } from './config.js';
 import { decide } from './decide.js';
 import { httpStatusOf } from './outcomes.js';
 import { EngineHarness, MINUTE, deepFreeze } from './test-support.js';
-import type { EngineEvent, EventKind } from './types.js';
+import { ENGINE_ACTOR, type EngineEvent, type EventKind } from './types.js';
 
 const askFirst: Playbook = {
   id: 'ask-first',
@@ -50,6 +51,13 @@ const result = (stepId: string): EngineEvent => ({
   outcome: 'succeeded',
 });
 const throttled = [latency, result('confirm'), result('throttle')];
+const deadLetter: EngineEvent = {
+  kind: 'delivery-dead-lettered',
+  incidentId: INC,
+  channel: 'slack-payments',
+  reason: 'slack channel slack-payments answered 404 (not found: check the URL, project or repository)',
+  rowId: `${INC}:notify:1:0:0@slack-payments`,
+};
 const awaitingApproval = [...throttled, result('tell-payments')];
 
 /** For each event kind: what happens first, then the event that is applied twice. */
@@ -77,6 +85,7 @@ const CASES: [EventKind, EngineEvent[], EngineEvent][] = [
       outcome: 'succeeded',
     },
   ],
+  ['delivery-dead-lettered', [latency], deadLetter],
   ['acknowledge', [latency], { kind: 'acknowledge', incidentId: INC, actor: 'alice' }],
   ['mitigate', [latency], { kind: 'mitigate', incidentId: INC, actor: 'alice' }],
   ['resolve', [latency], { kind: 'resolve', incidentId: INC, actor: 'alice', text: 'done' }],
@@ -118,6 +127,7 @@ describe('idempotency', () => {
       'step-result',
       'condition-evaluated',
       'compensation-result',
+      'delivery-dead-lettered',
       'acknowledge',
       'mitigate',
       'resolve',
@@ -161,6 +171,43 @@ describe('decide', () => {
     expect(a).toEqual(b);
     expect(a.state).not.toBe(state);
     expect(state.incidents[INC]?.run.steps[3]?.status).toBe('waiting');
+  });
+
+  it('puts a dead letter on the timeline by the engine, naming the channel and the reason, and changes nothing else', () => {
+    const h = new EngineHarness(config);
+    h.send(latency);
+    const before = h.incident();
+    const decision = h.send(deadLetter);
+    expect(decision.outcome).toEqual({ kind: 'ok' });
+    expect(decision.effects).toEqual([]);
+    const after = h.incident();
+    expect(after.timeline.at(-1)).toEqual({
+      at: h.now,
+      actor: ENGINE_ACTOR,
+      kind: 'delivery-failed',
+      text:
+        'message to channel slack-payments not delivered: slack channel slack-payments answered 404 (not ' +
+        `found: check the URL, project or repository) (outbox row ${INC}:notify:1:0:0@slack-payments)`,
+      episode: 1,
+    });
+    expect({ ...after, timeline: [] }).toEqual({ ...before, timeline: [] });
+    expect(after.timeline.slice(0, -1)).toEqual(before.timeline);
+    // Another row's dead letter is its own entry; the same one again is not.
+    expect(h.send({ ...deadLetter, rowId: `${INC}:notify:1:0:1@slack-payments` }).outcome.kind).toBe('ok');
+    expect(h.send(deadLetter).outcome).toEqual({
+      kind: 'ignored',
+      reason: `dead letter ${INC}:notify:1:0:0@slack-payments is already on the timeline`,
+    });
+  });
+
+  it('ignores a dead letter of an incident it does not know', () => {
+    const state = deepFreeze(new EngineHarness(config).state);
+    const decision = decide(config, state, { ...deadLetter, incidentId: 'INC-404' }, MINUTE);
+    expect(decision).toEqual({
+      state,
+      effects: [],
+      outcome: { kind: 'ignored', reason: 'no incident INC-404' },
+    });
   });
 
   it('maps outcomes to HTTP statuses', () => {

@@ -7,6 +7,8 @@ import { applyToIncident, unchanged } from './apply.js';
 import { assertNever } from './assert-never.js';
 import { onCompensationResult, onGuardHeld, onRollbackCriteriaHeld } from './compensation.js';
 import type { EngineConfig } from './config.js';
+import { onDeliveryDeadLettered } from './delivery-failures.js';
+import { own } from './draft.js';
 import { onHumanAnswer } from './human-steps.js';
 import {
   acknowledge,
@@ -55,6 +57,11 @@ export function decide(config: EngineConfig, state: EngineState, event: EngineEv
       return on(event.incidentId, (d) => onConditionEvaluated(d, event));
     case 'compensation-result':
       return on(event.incidentId, (d) => onCompensationResult(d, event));
+    case 'delivery-dead-lettered':
+      // A dead letter may outlive its incident in the engine's state (evicted after the reopen window).
+      if (!own(state.incidents, event.incidentId))
+        return unchanged(state, ignored(`no incident ${event.incidentId}`));
+      return on(event.incidentId, (d) => onDeliveryDeadLettered(d, event));
     case 'acknowledge':
       return on(event.incidentId, (d) => acknowledge(d, event));
     case 'mitigate':

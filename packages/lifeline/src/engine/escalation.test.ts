@@ -131,7 +131,11 @@ describe('escalation on a fake clock', () => {
     h.advance(20 * MINUTE);
     h.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' });
     h.advance(3 * HOUR);
-    expect(minutesOf(h.effects('notify'))).toEqual([0, 15]);
+    expect(notifications(h).map((n) => [n.minute, n.reason])).toEqual([
+      [0, 'escalation'],
+      [15, 'escalation'],
+      [20, 'acknowledged'],
+    ]);
   });
 
   it('skips `unless acknowledged` levels after an acknowledgement', () => {
@@ -139,7 +143,10 @@ describe('escalation on a fake clock', () => {
     h.advance(5 * MINUTE);
     h.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'bob' });
     h.advance(3 * HOUR);
-    expect(minutesOf(h.effects('notify'))).toEqual([0]);
+    expect(notifications(h).map((n) => [n.minute, n.reason])).toEqual([
+      [0, 'escalation'],
+      [5, 'acknowledged'],
+    ]);
     const pending = Object.values(h.state.timers).filter(
       (t) => t.kind.startsWith('escalation') && t.status === 'pending',
     );
@@ -151,9 +158,10 @@ describe('escalation on a fake clock', () => {
     acked.advance(5 * MINUTE);
     acked.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'chen' });
     acked.advance(HOUR);
-    expect(notifications(acked).map((n) => [n.minute, n.level])).toEqual([
-      [0, 0],
-      [20, 2],
+    expect(notifications(acked).map((n) => [n.minute, n.level, n.reason])).toEqual([
+      [0, 0, 'escalation'],
+      [5, undefined, 'acknowledged'],
+      [20, 2, 'escalation'],
     ]);
     const mitigated = open('tiered-playbook');
     mitigated.advance(5 * MINUTE);
@@ -177,6 +185,38 @@ describe('escalation on a fake clock', () => {
       people: ['alice', 'bob', 'erin'],
       channels: ['slack-payments'],
     });
+  });
+
+  it('tells everyone paged so far once when acknowledged, and nobody when nobody was paged', () => {
+    const h = open('payments-latency');
+    h.advance(20 * MINUTE);
+    const decision = h.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice', text: 'on it' });
+    expect(decision.effects).toEqual([
+      {
+        id: 'INC-1:notify:1:acknowledged',
+        kind: 'notify',
+        incidentId: 'INC-1',
+        payload: expect.objectContaining({
+          reason: 'acknowledged',
+          status: 'acknowledged',
+          episode: 1,
+          people: ['alice', 'bob', 'erin'],
+          channels: ['slack-payments'],
+          fallbackChannel: 'ops-webhook',
+        }) as unknown,
+      },
+    ]);
+    expect(h.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'bob' }).effects).toEqual([]);
+    h.send({ kind: 'resolve', incidentId: 'INC-1', actor: 'alice' });
+    expect(h.effects('notify').map((e) => e.effect.id)).toEqual([
+      'INC-1:notify:1:0:0',
+      'INC-1:notify:1:0:1',
+      'INC-1:notify:1:acknowledged',
+      'INC-1:notify:1:resolved',
+    ]);
+
+    const unpaged = open('unowned');
+    expect(unpaged.send({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' }).effects).toEqual([]);
   });
 
   it('pages nobody without a policy, but still records breaches', () => {

@@ -137,6 +137,19 @@ export function onStatusChanged(draft: Draft): void {
 
 /** Tells everyone notified in this episode that the incident is resolved. */
 export function notifyResolved(draft: Draft): void {
+  notifyPaged(draft, 'resolved');
+}
+
+/**
+ * Tells everyone notified in this episode that someone acknowledged the incident: chat channels see who took
+ * it, and paging services (PagerDuty) acknowledge their own incident so they stop paging.
+ */
+export function notifyAcknowledged(draft: Draft): void {
+  notifyPaged(draft, 'acknowledged');
+}
+
+/** One message, once per episode and reason, to the targets of every level notified in this episode. */
+function notifyPaged(draft: Draft, reason: 'acknowledged' | 'resolved'): void {
   const incident = draft.incident;
   const levels = policyOf(draft)?.levels ?? [];
   const notified = incident.escalation.notified.filter((n) => n.episode === incident.episode);
@@ -144,10 +157,10 @@ export function notifyResolved(draft: Draft): void {
   const unique = [...new Map(targets.map((t) => [JSON.stringify(t), t] as const)).values()];
   if (unique.length === 0) return;
   emit(draft, {
-    id: `${incident.id}:notify:${incident.episode}:resolved`,
+    id: `${incident.id}:notify:${incident.episode}:${reason}`,
     kind: 'notify',
     incidentId: incident.id,
-    payload: notifyPayload(draft, 'resolved', unique),
+    payload: notifyPayload(draft, reason, unique),
   });
 }
 

@@ -6,7 +6,7 @@
  * ends the run, every timer of the incident, tells whoever was paged, and creates the playbook's follow-ups.
  */
 import { cancelTimers, emit, record, type Draft } from './draft.js';
-import { notifyResolved, onStatusChanged, reached } from './escalation.js';
+import { notifyAcknowledged, notifyResolved, onStatusChanged, reached } from './escalation.js';
 import { conflict, ignored, notFound, ok } from './outcomes.js';
 import { cancelOpenTargets, meetTarget, recordFirstAction } from './response-targets.js';
 import { stopRun } from './run-state.js';
@@ -28,6 +28,7 @@ export function acknowledge(draft: Draft, event: Command<'acknowledge'>): Outcom
   meetTarget(draft, 'acknowledge');
   record(draft, 'acknowledged', `acknowledged by ${event.actor}${says(event.text)}`, { actor: event.actor });
   onStatusChanged(draft);
+  notifyAcknowledged(draft);
   return ok();
 }
 

@@ -127,7 +127,8 @@ describe('response targets', () => {
       breachedAt: T0 + 15 * MINUTE,
       metAt: T0 + 20 * MINUTE,
     });
-    expect(late.effects.map((e) => e.id)).toEqual(['INC-1:notify:1:0:1']);
+    // The breach pages level 2 first; then everyone paged hears of the acknowledgement.
+    expect(late.effects.map((e) => e.id)).toEqual(['INC-1:notify:1:0:1', 'INC-1:notify:1:acknowledged']);
     const kinds = incident.timeline.map((e) => e.kind);
     expect(kinds.indexOf('target-breached')).toBeLessThan(kinds.indexOf('acknowledged'));
   });

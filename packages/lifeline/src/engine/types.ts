@@ -61,7 +61,8 @@ export type TimelineKind =
   | 'guard-tripped'
   | 'rollback-criteria-held'
   | 'compensation-requested'
-  | 'compensation-result';
+  | 'compensation-result'
+  | 'delivery-failed';
 
 /** One change of an incident: who, when, what. Appended, never edited. */
 export interface TimelineEntry {
@@ -225,7 +226,7 @@ export interface NotifyTarget {
   role?: string;
 }
 
-export type NotifyReason = 'escalation' | 'breach' | 'resolved';
+export type NotifyReason = 'escalation' | 'breach' | 'acknowledged' | 'resolved';
 
 export interface NotifyPayload {
   reason: NotifyReason;
@@ -344,6 +345,16 @@ export type SystemEvent =
       stepId: string;
       outcome: 'succeeded' | 'failed';
       detail?: string;
+    }
+  | {
+      /** The dispatcher gave up on a message (a dead letter): the incident's timeline says so. */
+      kind: 'delivery-dead-lettered';
+      incidentId: string;
+      channel: string;
+      /** Why, as the last attempt failed (e.g. `webhook ops answered 404`). */
+      reason: string;
+      /** The outbox row given up on. */
+      rowId: string;
     };
 
 /** Commands from humans (API, CLI, chat); each returns an outcome the API maps to a status code. */
