@@ -1,7 +1,8 @@
 /**
  * What a channel delivers: one message per (effect, channel), stored as the payload of a `notify` outbox row so
  * the dispatcher needs nothing but the row and the channel's settings. Also the human text of each kind of
- * message, written once here so a webhook, Slack and every later channel say the same thing.
+ * message, written once here so a webhook, Slack and every later channel say the same thing. Each channel kind
+ * renders this one model into its own format (`src/channels/<kind>/`); nothing here is a secret.
  */
 import type {
   Effect,
@@ -10,10 +11,30 @@ import type {
   NotifyPayload,
   RequestHumanPayload,
   RunActionPayload,
+  StepStatus,
+  TargetKind,
+  TargetStatus,
 } from '../engine/index.js';
 
-/** Why a message is sent. */
-export type MessageKind = NotifyPayload['reason'] | 'step' | 'ticket' | 'approval' | 'manual';
+/** Why a message is sent. `acknowledged` goes to the channels already notified in the episode. */
+export type MessageKind =
+  NotifyPayload['reason'] | 'acknowledged' | 'step' | 'ticket' | 'approval' | 'manual';
+
+/** The step of the playbook run in progress when the message was built. */
+export interface MessageStep {
+  id: string;
+  status: StepStatus;
+  /** 1-based position and count, for "step 2 of 5". */
+  position: number;
+  count: number;
+}
+
+/** A response target still running (or breached) when the message was built; times are epoch ms. */
+export interface MessageTarget {
+  kind: TargetKind;
+  dueAt: number;
+  status: TargetStatus;
+}
 
 export interface ChannelMessage {
   /** The engine effect this message comes from (several channels share it). */
@@ -38,6 +59,18 @@ export interface ChannelMessage {
   fallbackChannel?: string;
   /** Set on a message re-sent to a fallback channel: the id of the dead-lettered row it replaces. */
   fallbackFor?: string;
+  // The fields below are optional: rows written by older versions lack them and still render.
+  /** Integration, endpoints and internal services affected. */
+  affected?: { integration: string; endpoints: string[]; dependents: string[] };
+  currentStep?: MessageStep;
+  /** Response targets not met yet (pending, at risk or breached), soonest first. */
+  targets?: MessageTarget[];
+  /** Epoch ms the incident (this episode) was triggered. */
+  triggeredAt?: number;
+  /** Who acknowledged, on `acknowledged` messages. */
+  acknowledgedBy?: string;
+  /** A link to the incident, when the workspace declares where Lifeline is reachable. */
+  link?: string;
 }
 
 /** The parts of a message every kind shares, taken from the incident as the decision left it. */
@@ -45,6 +78,13 @@ function base(
   effect: Effect,
   incident: Incident,
 ): Omit<ChannelMessage, 'kind' | 'channel' | 'title' | 'text'> {
+  // Read defensively: incidents stored by older versions (and partial test fixtures) may lack these parts.
+  const { run, targets: all = [], affected } = incident as Partial<Incident>;
+  const record = run?.steps[run.cursor];
+  const targets = all
+    .filter((t) => t.status === 'pending' || t.status === 'at-risk' || t.status === 'breached')
+    .map((t) => ({ kind: t.kind, dueAt: t.dueAt, status: t.status }))
+    .sort((a, b) => a.dueAt - b.dueAt);
   return {
     effectId: effect.id,
     incidentId: incident.id,
@@ -53,6 +93,27 @@ function base(
     problem: incident.problem,
     episode: incident.episode,
     people: [],
+    ...(affected
+      ? {
+          affected: {
+            integration: affected.integration,
+            endpoints: [...affected.endpoints],
+            dependents: [...affected.dependents],
+          },
+        }
+      : {}),
+    ...(run && record
+      ? {
+          currentStep: {
+            id: record.stepId,
+            status: record.status,
+            position: run.cursor + 1,
+            count: run.steps.length,
+          },
+        }
+      : {}),
+    targets,
+    triggeredAt: incident.triggeredAt,
   };
 }
 
@@ -69,7 +130,11 @@ export function escalationMessage(
       ? ` (level ${payload.level + 1}${payload.cycle ? `, repeat ${payload.cycle}` : ''})`
       : '';
   let title: string;
-  switch (payload.reason) {
+  const reason: MessageKind = payload.reason;
+  switch (reason) {
+    case 'acknowledged':
+      title = `${head} acknowledged${incident.acknowledgedBy ? ` by ${incident.acknowledgedBy}` : ''}`;
+      break;
     case 'resolved':
       title = `${head} resolved`;
       break;
@@ -81,7 +146,7 @@ export function escalationMessage(
   }
   return {
     ...base(effect, incident),
-    kind: payload.reason,
+    kind: reason,
     title,
     text: `${title}: ${payload.problem}`,
     severity: payload.severity,
@@ -91,6 +156,9 @@ export function escalationMessage(
     ...(payload.level !== undefined ? { level: payload.level } : {}),
     ...(payload.cycle !== undefined ? { cycle: payload.cycle } : {}),
     ...(payload.fallbackChannel ? { fallbackChannel: payload.fallbackChannel } : {}),
+    ...(reason === 'acknowledged' && incident.acknowledgedBy
+      ? { acknowledgedBy: incident.acknowledgedBy }
+      : {}),
   };
 }
 

@@ -1,54 +1,27 @@
 /**
- * The `slack` channel: an incoming-webhook POST of `{ text, blocks }` (minimal Block Kit: the title, the body,
- * and a context line with incident, severity and status). The webhook URL is a secret, resolved at delivery.
- * Slack ignores `Idempotency-Key`, but sending it costs nothing and lets a proxy or a test receiver dedupe.
+ * The `slack` channel: an incoming-webhook POST of `{ text, blocks }` (rendered by `slack-blocks.ts`). The webhook
+ * URL is a secret, resolved at delivery and never repeated in an error. Slack ignores `Idempotency-Key`, but
+ * sending it costs nothing and lets a proxy or a test receiver dedupe.
+ *
+ * Protocol: Slack incoming webhooks (https://api.slack.com/messaging/webhooks): 200 `ok`; 400 `invalid_payload`
+ * or `invalid_blocks`; 403 `invalid_token` / `action_prohibited`; 404 `no_service` / `channel_not_found`; 410
+ * `channel_is_archived`; 429 with `Retry-After`.
  */
-import type { ChannelMessage } from '../../daemon/messages.js';
 import type { ChannelSender, DeliveryReceipt } from '../channel.js';
-import { postJson } from '../post-json.js';
-
-/** Slack's limit for a section's text; longer text is cut rather than refused. */
-const SECTION_LIMIT = 3000;
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function slackBody(message: ChannelMessage): { text: string; blocks: unknown[] } {
-  const body = message.text.startsWith(message.title)
-    ? message.text.slice(message.title.length).replace(/^[:\s]+/, '')
-    : message.text;
-  return {
-    text: message.text,
-    blocks: [
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: escape(`*${message.title}*\n${body}`).slice(0, SECTION_LIMIT) },
-      },
-      {
-        type: 'context',
-        elements: [
-          { type: 'mrkdwn', text: escape(`${message.incidentId} · ${message.severity} · ${message.status}`) },
-        ],
-      },
-    ],
-  };
-}
+import { postJson, secretUrl, sendOptions } from '../post-json.js';
+import { slackBody } from './slack-blocks.js';
 
 export const slackChannel: ChannelSender<'slack'> = {
   kind: 'slack',
   async send(channel, message, context): Promise<DeliveryReceipt> {
+    const what = `slack channel ${channel.id}`;
     const url = await context.resolveSecret(channel.webhookUrl);
+    const path = secretUrl(url, what).pathname;
     const answer = await postJson(
       url,
-      JSON.stringify(slackBody(message)),
+      JSON.stringify(slackBody(message, context.now())),
       { 'idempotency-key': context.idempotencyKey },
-      {
-        signal: context.signal,
-        now: context.now,
-        what: `slack channel ${channel.id}`,
-        ...(context.http ? { http: context.http } : {}),
-      },
+      sendOptions(context, what, [url, path]),
     );
     return {
       channel: channel.id,

@@ -1,7 +1,8 @@
 /**
  * The `webhook` channel: the message as JSON, POSTed to the channel's URL with `Idempotency-Key: <row id>` and
  * `X-Lifeline-Timestamp`; with a `secret`, also `X-Lifeline-Signature: sha256=<hex HMAC-SHA256 of
- * "<timestamp>.<body>">`, so a receiver can check who sent it and refuse a replay of an old one.
+ * "<timestamp>.<body>">`, so a receiver can check who sent it and refuse a replay of an old one. The body's
+ * schema is ours and documented in docs/channels.md (and encoded in test-support/webhook-receiver.ts).
  *
  * @example a receiver's check
  *   const expected = 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
@@ -9,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelMessage } from '../../daemon/messages.js';
 import type { ChannelSender, DeliveryContext, DeliveryReceipt } from '../channel.js';
-import { postJson } from '../post-json.js';
+import { postJson, sendOptions } from '../post-json.js';
 
 /** The body a webhook receiver gets (documented for receivers; extend, never rename). */
 export interface WebhookBody {
@@ -27,6 +28,13 @@ export interface WebhookBody {
   people: string[];
   /** ISO 8601 time of this delivery attempt. */
   sentAt: string;
+  /** Added in 0.2 (absent on messages written by older versions). */
+  affected?: { integration: string; endpoints: string[]; dependents: string[] };
+  currentStep?: { id: string; status: string; position: number; count: number };
+  /** Response targets not met yet, with ISO 8601 due times. */
+  targets?: { kind: string; dueAt: string; status: string }[];
+  acknowledgedBy?: string;
+  link?: string;
 }
 
 export function webhookBody(message: ChannelMessage, id: string, now: number): WebhookBody {
@@ -44,6 +52,19 @@ export function webhookBody(message: ChannelMessage, id: string, now: number): W
     ...(message.cycle !== undefined ? { cycle: message.cycle } : {}),
     people: message.people,
     sentAt: new Date(now).toISOString(),
+    ...(message.affected ? { affected: message.affected } : {}),
+    ...(message.currentStep ? { currentStep: message.currentStep } : {}),
+    ...(message.targets
+      ? {
+          targets: message.targets.map((t) => ({
+            kind: t.kind,
+            dueAt: new Date(t.dueAt).toISOString(),
+            status: t.status,
+          })),
+        }
+      : {}),
+    ...(message.acknowledgedBy ? { acknowledgedBy: message.acknowledgedBy } : {}),
+    ...(message.link ? { link: message.link } : {}),
   };
 }
 
@@ -62,19 +83,14 @@ export const webhookChannel: ChannelSender<'webhook'> = {
       'idempotency-key': context.idempotencyKey,
       'x-lifeline-timestamp': timestamp,
     };
-    if (channel.secret) {
-      headers['x-lifeline-signature'] = webhookSignature(
-        await context.resolveSecret(channel.secret),
-        timestamp,
-        body,
-      );
-    }
-    const answer = await postJson(channel.url, body, headers, {
-      signal: context.signal,
-      now: context.now,
-      what: `webhook ${channel.id}`,
-      ...(context.http ? { http: context.http } : {}),
-    });
+    const secret = channel.secret ? await context.resolveSecret(channel.secret) : undefined;
+    if (secret !== undefined) headers['x-lifeline-signature'] = webhookSignature(secret, timestamp, body);
+    const answer = await postJson(
+      channel.url,
+      body,
+      headers,
+      sendOptions(context, `webhook ${channel.id}`, secret !== undefined ? [secret] : []),
+    );
     return {
       channel: channel.id,
       kind: 'webhook',

@@ -39,7 +39,19 @@ const channelCommon = {
   id: Id('Channel id, unique in the workspace.'),
   name: Type.Optional(Text('Human name.')),
   fallback: Type.Optional(Ref('channel', 'Id of the channel used when deliveries to this one keep failing.')),
-  ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, description: 'Most messages sent per minute.' })),
+  ratePerMinute: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'Most messages sent per minute, spread evenly; others wait their turn.',
+    }),
+  ),
+  concurrency: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'Most deliveries to this channel in flight at once (default 4).',
+    }),
+  ),
+  timeout: Type.Optional(Duration('Longest one delivery may take before it is retried (default `10s`).')),
 };
 
 const channel = <K extends string, P extends TProperties>(kind: K, props: P, description: string) =>
@@ -67,7 +79,20 @@ export const ChannelSchema = Type.Union(
     ),
     channel(
       'pagerduty',
-      { routingKey: Secret('Events API v2 routing key.'), url: Type.Optional(Url('Events API base URL.')) },
+      {
+        routingKey: Secret('Events API v2 routing key.'),
+        url: Type.Optional(Url('Events API base URL (default `https://events.pagerduty.com`).')),
+        severities: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Literals(['critical', 'error', 'warning', 'info'] as const, 'PagerDuty severity.'),
+            {
+              description:
+                'Severity id → PagerDuty severity (default: `SEV1` critical, `SEV2` error, `SEV3` warning, others info).',
+            },
+          ),
+        ),
+      },
       'PagerDuty Events API v2.',
     ),
     channel(
@@ -85,6 +110,7 @@ export const ChannelSchema = Type.Union(
         ),
         from: Text('Sender address.'),
         to: Type.Array(Type.String(), { minItems: 1, description: 'Recipients.' }),
+        subjectPrefix: Type.Optional(Text('Put before every subject, e.g. `[lifeline]`.')),
       },
       'Email over SMTP.',
     ),
@@ -98,6 +124,9 @@ export const ChannelSchema = Type.Union(
         token: Secret('API token.'),
         priorities: Type.Optional(
           Type.Record(Type.String(), Type.String(), { description: 'Severity id → Jira priority.' }),
+        ),
+        resolveTransition: Type.Optional(
+          Text('Name of the workflow transition applied when the incident is resolved (default `Done`).'),
         ),
       },
       'Jira issues.',
