@@ -2,7 +2,8 @@
  * When to try a failed delivery again: exponential backoff with "equal jitter" (half the delay fixed, half
  * random), so retries of many rows that failed together spread out instead of hitting a recovering receiver in
  * one wave, while every retry still waits at least half its step. A receiver's `Retry-After` replaces the
- * computed delay: it knows when it can take more.
+ * computed delay: it knows when it can take more. When to stop retrying is the dispatcher's rule (attempts and
+ * age together, see `outbox-dispatcher.ts` and docs/decisions/006-delivery-retries.md).
  */
 
 export interface BackoffOptions {

@@ -322,6 +322,22 @@ export function textFilter(name: string, value: unknown): string | undefined {
   return value;
 }
 
+/** `channelLimits` of a claim as a JSON object for the query; `{}` when absent. */
+export function channelLimitsJson(value: unknown): string {
+  if (value === undefined) return '{}';
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0);
+  if (!valid) {
+    throw new StoreError('store-invalid-input', 'channelLimits must map channel ids to whole numbers ≥ 0', {
+      cause: { channelLimits: value },
+    });
+  }
+  return JSON.stringify(value);
+}
+
 /** Where an incident page ended. */
 export interface IncidentCursor {
   openedAt: number;

@@ -185,6 +185,12 @@ export interface ClaimOutboxOptions extends StoreCallOptions {
   leaseMs: number;
   /** Only rows of this channel. */
   channel?: string;
+  /**
+   * At most this many rows of each named lane (channel) in this claim, 0 for none: how a dispatcher keeps to a
+   * channel's concurrency and rate limits without claiming rows it would have to hold. Lanes not named are
+   * limited by `limit` alone. Whole numbers ≥ 0.
+   */
+  channelLimits?: Readonly<Record<string, number>>;
 }
 
 export interface SettleOutboxOptions extends StoreCallOptions {
@@ -248,6 +254,8 @@ export interface IncidentDetail {
 export interface OutboxQuery {
   status?: OutboxStatus | readonly OutboxStatus[];
   incident?: string;
+  /** Rows of this lane only, usually a channel id (with `incident`: one incident's messages to one channel). */
+  channel?: string;
   limit?: number;
   cursor?: string;
 }

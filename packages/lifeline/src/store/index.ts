@@ -56,6 +56,7 @@ export type {
 } from './engine-records.js';
 export { INCIDENT_RECORD_STATUSES, OUTBOX_STATUSES, TIMER_RECORD_STATUSES } from './engine-records.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
+export type { ChangePage, ChangeQuery, RecordChangeOutcome } from './change-records.js';
 export { summariseRollups, minuteStart, MINUTE_MS, HOUR_MS, DAY_MS, type RollupSummary } from './rollups.js';
 export { ROLLUP_BUCKETS, bucketStart, compactionCutoffs, mergeToResolution } from './rollup-tiers.js';
 export {

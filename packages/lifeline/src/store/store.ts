@@ -23,6 +23,8 @@ import type {
   TimerRecord,
 } from './engine-records.js';
 import type { LatencyHistogram } from './latency-histogram.js';
+import type { ChangeRecord } from '../changes/change.js';
+import type { ChangePage, ChangeQuery, RecordChangeOutcome } from './change-records.js';
 
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 
@@ -262,8 +264,10 @@ export interface Store {
   /**
    * Claims up to `limit` deliverable rows for `leaseMs`: `pending` with `nextAttemptAt ≤ now`, or `delivering`
    * with an expired lease; each becomes `delivering` with `leaseUntil = now + leaseMs` and one more attempt.
-   * A row waits while an older row of its incident and lane (`channel`) is pending or delivering. Claims are
-   * atomic: two dispatchers (processes, daemons) never hold the same row at once. Rows come in creation order.
+   * A row waits while an older row of its incident and lane (`channel`) is pending or delivering (neither
+   * delivered nor dead), so each incident's messages reach a channel in order. `channelLimits` caps the rows of
+   * named lanes in one claim (a channel's free concurrency or rate). Claims are atomic: two dispatchers
+   * (processes, daemons) never hold the same row at once. Rows come in creation order.
    *
    * @example
    * for (const row of await store.claimOutbox(now, { limit: 10, leaseMs: 30_000 })) {
@@ -288,6 +292,25 @@ export interface Store {
   /** One incident with its timeline, timers and outbox rows (without payloads); `undefined` if unknown. */
   getIncident(id: string, options?: StoreCallOptions): Promise<IncidentDetail | undefined>;
 
-  /** Outbox rows without payloads, newest first, a page at a time: receipts and dead letters for the API. */
+  /**
+   * Outbox rows without payloads, newest first, a page at a time: receipts (with the attempts and the last
+   * failed attempt's error) and dead letters for the API; by incident and channel, what a channel already got.
+   */
   listOutbox(query?: OutboxQuery, options?: StoreCallOptions): Promise<OutboxPage>;
+
+  // ─── changes (records: `change-records.ts`) ──────────────────────────────────────────────────────────────
+
+  /**
+   * Records a change unless one with its id exists: the same id twice is one record (`created: false`, and
+   * `change` is the one stored first). Invalid input is rejected with `store-invalid-input`, nothing written.
+   */
+  recordChange(change: ChangeRecord, options?: StoreCallOptions): Promise<RecordChangeOutcome>;
+
+  /**
+   * Changes newest first (by `at`, then id), a page at a time, with a keyset cursor.
+   *
+   * @example
+   * const { items } = await store.listChanges({ since: triggeredAt - 24 * HOUR_MS, until: now + 1 });
+   */
+  listChanges(query?: ChangeQuery, options?: StoreCallOptions): Promise<ChangePage>;
 }

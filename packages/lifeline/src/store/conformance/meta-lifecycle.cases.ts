@@ -28,6 +28,11 @@ function everyMethod(store: Store, signal?: AbortSignal): [string, () => Promise
     ['listIncidents', () => store.listIncidents({}, options)],
     ['getIncident', () => store.getIncident('INC-1', options)],
     ['listOutbox', () => store.listOutbox({}, options)],
+    [
+      'recordChange',
+      () => store.recordChange({ id: 'c', kind: 'deploy', ref: 'r', at: T0, source: 'api' }, options),
+    ],
+    ['listChanges', () => store.listChanges({}, options)],
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Conformance cases for outbox dispatch: claims under leases (expiry, lanes in creation order, channel filter,
- * concurrent claimers never sharing a row), settling a claim (receipt, retry with backoff, dead letters, the
+ * per-channel limits, concurrent claimers never sharing a row), settling a claim (receipt, retry with backoff, dead letters, the
  * attempt fence against a dispatcher whose lease expired) and the stats the metrics endpoint shows.
  */
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,68 @@ export function describeOutboxDispatchCases(harness: StoreHarness): void {
       await harness.store.completeOutbox('1-slack-a', { ts: '1.2' });
       await harness.store.failOutbox('1-action-a', { error: 'gave up', dead: true });
       expect(await claim(T0 + MINUTE)).toEqual(['1-slack-b', '1-action-b']);
+    });
+
+    it('hands out a message only once every older one of its incident and channel is delivered or dead', async () => {
+      await seedIncidents(harness.store, 'INC-1');
+      await harness.store.applyDecision({
+        outbox: [
+          makeEffect('a', 'INC-1'),
+          makeEffect('b', 'INC-1'),
+          makeEffect('c', 'INC-1'),
+          makeEffect('mail', 'INC-1', { channel: 'email' }),
+        ],
+      });
+      const claim = async (now: number) =>
+        idsOf(await harness.store.claimOutbox(now, { limit: 10, leaseMs: LEASE }));
+      expect(await claim(T0)).toEqual(['a', 'mail']);
+      await harness.store.completeOutbox('mail', { status: 250 });
+      // Waiting for its retry: the newer messages wait too, however long the outage lasts.
+      await harness.store.failOutbox('a', { error: 'connection refused', nextAttemptAt: T0 + 10 * MINUTE });
+      expect(await claim(T0 + 9 * MINUTE)).toEqual([]);
+      expect(await claim(T0 + 10 * MINUTE)).toEqual(['a']);
+      // Its dispatcher died mid-delivery: once the lease runs out, a is handed out again, still before b.
+      expect(await claim(T0 + 10 * MINUTE + LEASE)).toEqual(['a']);
+      await harness.store.failOutbox('a', { error: 'gave up', dead: true });
+      expect(await claim(T0 + 11 * MINUTE)).toEqual(['b']);
+      await harness.store.completeOutbox('b', { status: 200 });
+      expect(await claim(T0 + 11 * MINUTE)).toEqual(['c']);
+    });
+
+    it('claims at most channelLimits rows of each named channel; other lanes only count against limit', async () => {
+      const incidents = ['INC-1', 'INC-2', 'INC-3'];
+      await seedIncidents(harness.store, ...incidents);
+      await harness.store.applyDecision({
+        outbox: incidents.flatMap((incident) => [
+          makeEffect(`${incident}:slack`, incident),
+          makeEffect(`${incident}:email`, incident, { channel: 'email' }),
+          makeEffect(`${incident}:step`, incident, { kind: 'run-action', channel: 'step:confirm' }),
+        ]),
+      });
+      const limited = await harness.store.claimOutbox(T0, {
+        limit: 10,
+        leaseMs: LEASE,
+        channelLimits: { 'slack-ops': 2, email: 0 },
+      });
+      expect(idsOf(limited)).toEqual([
+        'INC-1:slack',
+        'INC-1:step',
+        'INC-2:slack',
+        'INC-2:step',
+        'INC-3:step',
+      ]);
+      const capped = await harness.store.claimOutbox(T0, { limit: 2, leaseMs: LEASE, channelLimits: {} });
+      expect(idsOf(capped)).toEqual(['INC-1:email', 'INC-2:email']);
+      for (const bad of [{ email: -1 }, { email: 1.5 }, [1], 'email']) {
+        await expectStoreError(
+          harness.store.claimOutbox(T0, {
+            limit: 1,
+            leaseMs: LEASE,
+            channelLimits: bad as unknown as Record<string, number>,
+          }),
+          'store-invalid-input',
+        );
+      }
     });
 
     it('claims only the given channel, at most limit rows', async () => {
@@ -174,6 +236,60 @@ export function describeOutboxDispatchCases(harness: StoreHarness): void {
         expect.objectContaining({ id: 'o', lastError: 'HTTP 400: bad payload', attempts: 2 }),
       ]);
       expect(await harness.store.claimOutbox(T0 + 60 * MINUTE, { limit: 1, leaseMs: LEASE })).toEqual([]);
+    });
+
+    it('keeps the receipt, the attempts and the last failed attempt’s error together, by incident and channel', async () => {
+      await seedIncidents(harness.store, 'INC-1', 'INC-2');
+      await harness.store.applyDecision({
+        outbox: [
+          makeEffect('opened', 'INC-1', { channel: 'jira' }),
+          makeEffect('elsewhere', 'INC-1'),
+          makeEffect('other-incident', 'INC-2', { channel: 'jira' }),
+          makeEffect('updated', 'INC-1', { channel: 'jira' }),
+        ],
+      });
+      const claim = (now: number) => harness.store.claimOutbox(now, { limit: 10, leaseMs: LEASE });
+      await claim(T0);
+      await harness.store.failOutbox('opened', { error: 'jira answered 503', nextAttemptAt: T0 + SECOND });
+      for (const id of ['elsewhere', 'other-incident'])
+        await harness.store.completeOutbox(id, { status: 200 });
+      await claim(T0 + SECOND);
+      const receipt = { channel: 'jira', kind: 'jira', status: 201, at: T0 + SECOND, providerId: 'OPS-17' };
+      await harness.store.completeOutbox('opened', receipt, { attempt: 2 });
+      await claim(T0 + SECOND);
+      await harness.store.completeOutbox('updated', { status: 204 });
+
+      const delivered = await harness.store.listOutbox({
+        incident: 'INC-1',
+        channel: 'jira',
+        status: 'delivered',
+      });
+      expect(delivered.items.map((row) => row.id)).toEqual(['updated', 'opened']);
+      expect(delivered.items[1]).toMatchObject({
+        status: 'delivered',
+        attempts: 2,
+        lastError: 'jira answered 503',
+        receipt,
+      });
+      const page = await harness.store.listOutbox({ incident: 'INC-1', channel: 'jira', limit: 1 });
+      expect(page.items.map((row) => row.id)).toEqual(['updated']);
+      const next = await harness.store.listOutbox({
+        incident: 'INC-1',
+        channel: 'jira',
+        limit: 1,
+        ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+      });
+      expect(next.items.map((row) => row.id)).toEqual(['opened']);
+      expect(next.nextCursor).toBeUndefined();
+      expect((await harness.store.listOutbox({ channel: 'jira' })).items.map((row) => row.id)).toEqual([
+        'updated',
+        'other-incident',
+        'opened',
+      ]);
+      await expectStoreError(
+        harness.store.listOutbox({ channel: 7 as unknown as string }),
+        'store-invalid-input',
+      );
     });
 
     it('lets only the latest claimer settle when given the attempt it claimed', async () => {

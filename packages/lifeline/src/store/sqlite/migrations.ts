@@ -4,6 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Migration } from '../migration-plan.js';
+import { CHANGES_MIGRATION } from './migrations/004-changes.js';
+import { OUTBOX_OPEN_LANES_MIGRATION } from './migrations/005-outbox-open-lanes.js';
 
 export type SqliteMigration = Migration<Database.Database>;
 
@@ -186,4 +188,6 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `);
     },
   },
+  CHANGES_MIGRATION,
+  OUTBOX_OPEN_LANES_MIGRATION,
 ];

@@ -34,7 +34,10 @@ const UNRESOLVED = INCIDENT_RECORD_STATUSES.filter((status) => status !== 'resol
 const DELIVERABLE = `
   ((o.status = 'pending' AND o.next_attempt_at <= @now) OR (o.status = 'delivering' AND o.lease_until <= @now))`;
 
-/** No older row of the same incident and lane is still on its way: lanes deliver in creation order. */
+/**
+ * No older row of the same incident and lane is still on its way: lanes deliver in creation order. The status
+ * list matches the partial index `outbox_open_lanes` (migration 5) word for word, so SQLite can use it.
+ */
 const LANE_IS_FREE = `
   NOT EXISTS (
     SELECT 1 FROM outbox p
@@ -93,6 +96,15 @@ export const ENGINE_SQL = {
     SELECT o.id FROM outbox o
     WHERE ${DELIVERABLE} AND (@channel IS NULL OR o.channel = @channel) AND ${LANE_IS_FREE}
     ORDER BY o.seq LIMIT @limit`,
+  // The same rows, at most the named number per lane (`channelLimits`, a JSON object); others up to @limit.
+  claimableWithin: `
+    SELECT d.id FROM (
+      SELECT o.id, o.seq, o.channel, ROW_NUMBER() OVER (PARTITION BY o.channel ORDER BY o.seq) AS place
+      FROM outbox o
+      WHERE ${DELIVERABLE} AND (@channel IS NULL OR o.channel = @channel) AND ${LANE_IS_FREE}
+    ) d
+    WHERE d.place <= COALESCE((SELECT l.value FROM json_each(@channelLimits) l WHERE l.key = d.channel), @limit)
+    ORDER BY d.seq LIMIT @limit`,
   claim: `
     UPDATE outbox SET status = 'delivering', lease_until = @leaseUntil, attempts = attempts + 1
     WHERE id = @id
@@ -188,6 +200,7 @@ export interface EngineStatements {
   getIncident: Statement<[string], IncidentRow>;
   outboxOf: Statement<[string], OutboxSummaryRow>;
   claimable: Statement<WriteParams, string>;
+  claimableWithin: Statement<WriteParams, string>;
   claim: Statement<WriteParams, OutboxFullRow>;
   complete: Statement<WriteParams>;
   retry: Statement<WriteParams>;
@@ -215,6 +228,7 @@ export function prepareEngineStatements(db: Database.Database): EngineStatements
     getIncident: db.prepare<[string], IncidentRow>(s.getIncident),
     outboxOf: db.prepare<[string], OutboxSummaryRow>(s.outboxOf),
     claimable: db.prepare<WriteParams, string>(s.claimable).pluck(),
+    claimableWithin: db.prepare<WriteParams, string>(s.claimableWithin).pluck(),
     claim: db.prepare<WriteParams, OutboxFullRow>(s.claim),
     complete: db.prepare<WriteParams>(s.complete),
     retry: db.prepare<WriteParams>(s.retry),
@@ -239,6 +253,7 @@ export interface IncidentListShape {
 export interface OutboxListShape {
   statuses: boolean;
   incident: boolean;
+  channel: boolean;
   cursor: boolean;
 }
 
@@ -262,11 +277,12 @@ export function listIncidentsSql(shape: IncidentListShape): string {
     LIMIT @limit`;
 }
 
-/** Named parameters: @statuses (JSON array), @incident, @cursor (a seq), @limit. */
+/** Named parameters: @statuses (JSON array), @incident, @channel, @cursor (a seq), @limit. */
 export function listOutboxSql(shape: OutboxListShape): string {
   const where: string[] = [];
   if (shape.statuses) where.push('status IN (SELECT value FROM json_each(@statuses))');
   if (shape.incident) where.push('incident_id = @incident');
+  if (shape.channel) where.push('channel = @channel');
   if (shape.cursor) where.push('seq < @cursor');
   return `
     SELECT ${OUTBOX_SUMMARY_COLUMNS} FROM outbox

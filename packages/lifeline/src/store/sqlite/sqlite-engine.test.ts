@@ -98,8 +98,17 @@ describe('SQLite engine tables', () => {
     expect(dueTimers).toContain('timers_due');
     const claimable = plan(ENGINE_SQL.claimable, { now: T0, channel: null, limit: 10 });
     expect(claimable).toMatch(/outbox_due/);
-    expect(claimable).toMatch(/outbox_lane/);
+    // The lane check probes the partial index of undelivered rows, not a lane's whole history.
+    expect(claimable).toMatch(/SEARCH p USING INDEX outbox_open_lanes/);
     expect(claimable).not.toMatch(/SCAN (o|outbox)\b(?! USING)/);
+    const within = plan(ENGINE_SQL.claimableWithin, {
+      now: T0,
+      channel: null,
+      limit: 10,
+      channelLimits: '{"slack-ops":2}',
+    });
+    expect(within).toMatch(/SEARCH p USING INDEX outbox_open_lanes/);
+    expect(within).not.toMatch(/SCAN (o|outbox)\b(?! USING)/);
     const snapshot = plan(ENGINE_SQL.snapshotIncidents, [T0]);
     expect(snapshot).toContain('incidents_by_status');
     expect(snapshot).not.toMatch(/SCAN incidents/);

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import {
   attemptFence,
   batchLimit,
+  channelLimitsJson,
   decodeIncidentCursor,
   decodeOutboxCursor,
   encodeIncidentCursor,
@@ -124,6 +125,7 @@ export class SqliteEngineTables {
       leaseUntil: at + requireLeaseMs(options?.leaseMs),
       limit: batchLimit('limit', options?.limit),
       channel: textFilter('channel', options?.channel) ?? null,
+      channelLimits: channelLimitsJson(options?.channelLimits),
     };
     return this.claimTransaction.immediate(params);
   }
@@ -220,15 +222,18 @@ export class SqliteEngineTables {
     const limit = pageLimit(query.limit);
     const statuses = outboxStatusFilter(query.status);
     const incident = textFilter('incident', query.incident);
+    const channel = textFilter('channel', query.channel);
     const cursor = query.cursor === undefined ? undefined : decodeOutboxCursor(query.cursor);
     const shape: OutboxListShape = {
       statuses: statuses !== undefined,
       incident: incident !== undefined,
+      channel: channel !== undefined,
       cursor: cursor !== undefined,
     };
     const params: Record<string, unknown> = { limit: limit + 1 };
     if (statuses) params.statuses = JSON.stringify(statuses);
     if (incident !== undefined) params.incident = incident;
+    if (channel !== undefined) params.channel = channel;
     if (cursor !== undefined) params.cursor = cursor;
     const statement = cachedStatement(this.db, this.outboxLists, shapeKey(shape), () => listOutboxSql(shape));
     const rows = statement.all(params);
@@ -311,7 +316,11 @@ export class SqliteEngineTables {
   }
 
   private claim(params: WriteParams): OutboxRow[] {
-    const ids = this.statements.claimable.all(params);
+    // Without limits the plain query, which need not number every deliverable row of each lane.
+    const ids =
+      params.channelLimits === '{}'
+        ? this.statements.claimable.all(params)
+        : this.statements.claimableWithin.all(params);
     const claimed: OutboxRow[] = [];
     for (const id of ids) {
       const row = this.statements.claim.get({ id, leaseUntil: params.leaseUntil ?? null });

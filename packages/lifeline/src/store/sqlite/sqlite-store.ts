@@ -40,6 +40,8 @@ import type {
   SettleOutboxOutcome,
   TimerRecord,
 } from '../engine-records.js';
+import type { ChangeRecord } from '../../changes/change.js';
+import type { ChangePage, ChangeQuery, RecordChangeOutcome } from '../change-records.js';
 import type {
   CheckResultPage,
   CheckResultQuery,
@@ -61,6 +63,7 @@ import {
   compactionTurn,
   type CompactionTurn,
 } from './sqlite-compaction.js';
+import { SqliteChangeTables } from './sqlite-changes.js';
 import { SqliteEngineTables } from './sqlite-engine.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import {
@@ -169,6 +172,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly statements: SqliteStatements;
   private readonly tiers: readonly [TierStatements, TierStatements, TierStatements];
   private readonly engine: SqliteEngineTables;
+  private readonly changes: SqliteChangeTables;
   private readonly recordTransaction: Database.Transaction<
     (results: readonly CheckResult[]) => Map<string, number>
   >;
@@ -183,6 +187,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.statements = prepareStatements(db);
     this.tiers = prepareTierStatements(db);
     this.engine = new SqliteEngineTables(db, options.now);
+    this.changes = new SqliteChangeTables(db, options.now);
     this.recordTransaction = db.transaction((results: readonly CheckResult[]) => this.writeResults(results));
     this.compactTransaction = db.transaction((turn: () => CompactionTurn) => turn());
   }
@@ -372,6 +377,14 @@ class SqliteStoreImpl implements SqliteStore {
 
   async listOutbox(query?: OutboxQuery, options?: StoreCallOptions): Promise<OutboxPage> {
     return this.run('listOutbox', options, () => this.engine.listOutbox(query));
+  }
+
+  async recordChange(change: ChangeRecord, options?: StoreCallOptions): Promise<RecordChangeOutcome> {
+    return this.run('recordChange', options, () => this.changes.recordChange(change));
+  }
+
+  async listChanges(query?: ChangeQuery, options?: StoreCallOptions): Promise<ChangePage> {
+    return this.run('listChanges', options, () => this.changes.listChanges(query));
   }
 
   async diagnostics(options?: StoreCallOptions): Promise<SqliteStoreDiagnostics> {
