@@ -6,6 +6,7 @@
  */
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
 import type { IncidentQuery } from '../daemon/incident-service.js';
 import type { Incident, IncidentStatus } from '../engine/index.js';
 import {
@@ -201,7 +202,7 @@ function addAction(
 }
 
 /** Runs `work` with a client for the daemon, printing why it failed as one line; returns the exit code. */
-async function withClient(
+export async function withClient(
   command: Command,
   output: Output,
   env: Env,
@@ -298,7 +299,7 @@ function renderTable(incidents: readonly Incident[], c: Colors): string {
   return table.toString();
 }
 
-function renderIncident(i: Incident, c: Colors): string {
+function renderIncident(i: IncidentWithChanges, c: Colors): string {
   const by = (who: string | undefined) => (who ? ` by ${who}` : '');
   const when = (ms: number | undefined, rest = '') =>
     ms === undefined ? undefined : `${formatTime(ms)}${rest}`;
@@ -321,6 +322,7 @@ function renderIncident(i: Incident, c: Colors): string {
     i.problem,
     '',
     ...fields.filter(([, value]) => value).map(([name, value]) => `  ${c.dim(name.padEnd(13))}${value}`),
+    ...(i.changes ? ['', c.bold('Changes (most likely cause first)'), ...renderChanges(i.changes, c)] : []),
     '',
     c.bold(`Steps (run ${i.run.number}, ${i.run.status})`),
     ...(i.run.steps.length === 0 ? [c.dim('  none')] : []),
@@ -339,13 +341,25 @@ function renderIncident(i: Incident, c: Colors): string {
   return lines.join('\n');
 }
 
+/** One line per linked change: when, kind, what it changed, ref, who, and why it is linked. */
+function renderChanges(changes: readonly LinkedChange[], c: Colors): string[] {
+  if (changes.length === 0) return [c.dim('  none in the look-back window')];
+  return changes.map((change) => {
+    const subject = change.integration ?? change.service ?? change.team ?? 'everything';
+    const by = change.by ? ` by ${change.by}` : '';
+    const after = change.afterTrigger ? c.yellow('  after the trigger') : '';
+    const summary = change.summary ? c.dim(`  ${change.summary}`) : '';
+    return `  ${c.dim(formatTime(change.at))}  ${change.kind}  ${subject}  ${change.ref}${by}  ${c.dim(`(${change.relevance})`)}${after}${summary}`;
+  });
+}
+
 function paintStatus(status: IncidentStatus, c: Colors): string {
   const paint = { triggered: c.red, acknowledged: c.yellow, mitigated: c.cyan, resolved: c.green }[status];
   return paint(status);
 }
 
 /** `2026-01-01 00:05`: minutes are what an incident timeline needs; UTC so teams across zones agree. */
-function formatTime(ms: number): string {
+export function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
@@ -358,7 +372,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function parseServerUrl(value: string): string {
+export function parseServerUrl(value: string): string {
   if (!isHttpUrl(value))
     throw new InvalidArgumentError('expected an http(s) URL, e.g. http://127.0.0.1:4400');
   return value;

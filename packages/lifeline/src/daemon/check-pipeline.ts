@@ -3,6 +3,7 @@
  * shared check registry, so tokens and compiled schemas are reused), and each result — scheduled or run by a
  * playbook step — goes to the rolling windows, to the store in batches, and to whoever evaluates signals.
  */
+import { withRecordedRotation } from '../changes/key-rotations.js';
 import type { CheckResult } from '../checks/check-result.js';
 import { createCheckRegistry, runCheck } from '../checks/runner.js';
 import { Scheduler, type Clock, type SchedulerStats } from '../checks/scheduler/index.js';
@@ -25,6 +26,8 @@ export interface CheckPipelineOptions {
   env?: Readonly<Record<string, string | undefined>>;
   maxPerHost?: number;
   flushMs?: number;
+  /** The latest key rotation recorded as a change, per integration (epoch ms): key age counts from it. */
+  lastRotatedAt?: (integrationId: string) => number | undefined;
 }
 
 export class CheckPipeline {
@@ -81,7 +84,10 @@ export class CheckPipeline {
 
   private run(declared: DeclaredCheck, signal: AbortSignal, scheduledAt?: number): Promise<CheckResult> {
     const env = this.options.env;
-    return runCheck(declared, {
+    const rotatedAt = this.options.lastRotatedAt?.(declared.integration.id);
+    const integration = withRecordedRotation(declared.integration, rotatedAt);
+    const effective = integration === declared.integration ? declared : { ...declared, integration };
+    return runCheck(effective, {
       workspace: this.options.workspace(),
       now: () => this.options.clock.now(),
       registry: this.registry,

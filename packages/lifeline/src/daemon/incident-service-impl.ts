@@ -4,6 +4,7 @@
  * engine state (one daemon owns it, and memory only changes after a commit, so it is never ahead of the store),
  * falling back to the store for incidents no longer kept in memory and for paging.
  */
+import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
 import type { SchedulerStats } from '../checks/scheduler/index.js';
 import { openIncidents, type CommandEvent, type Incident } from '../engine/index.js';
 import type { IncidentRecord } from '../store/engine-records.js';
@@ -34,6 +35,8 @@ export interface IncidentServiceDeps {
   status: () => WorkspaceStatus;
   schedulerStats: () => SchedulerStats;
   signal: AbortSignal;
+  /** The changes an incident shows (`createChangeLinker`); without it incidents come without `changes`. */
+  linkChanges?: (incident: Incident) => Promise<LinkedChange[]>;
 }
 
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
@@ -85,7 +88,11 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       return { items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
     },
 
-    getIncident: read,
+    async getIncident(id: string): Promise<IncidentWithChanges | undefined> {
+      const incident = await read(id);
+      if (!incident || !deps.linkChanges) return incident;
+      return { ...incident, changes: await deps.linkChanges(incident) };
+    },
 
     async health(): Promise<HealthReport> {
       const status = deps.status();

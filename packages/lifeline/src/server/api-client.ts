@@ -9,8 +9,11 @@
  * try { await client.command('ack', 'INC-3', { actor: 'alice' }); } finally { await client.close(); }
  */
 import { Agent, request } from 'undici';
+import type { ChangeRecord } from '../changes/change.js';
+import type { ChangeInput } from '../changes/change-input.js';
+import type { IncidentWithChanges } from '../changes/rank-changes.js';
 import type { IncidentPage, IncidentQuery } from '../daemon/incident-service.js';
-import type { Incident } from '../engine/index.js';
+import type { ChangePage } from '../store/change-records.js';
 import {
   API_PREFIX,
   commandPath,
@@ -30,7 +33,11 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   listIncidents(query?: IncidentQuery): Promise<IncidentPage>;
-  getIncident(id: string): Promise<Incident>;
+  /** The incident with the changes linked to it (`changes`, absent from a daemon without change records). */
+  getIncident(id: string): Promise<IncidentWithChanges>;
+  recordChange(input: ChangeInput): Promise<ChangeRecord>;
+  /** `since`/`until`: ISO 8601 or epoch ms. */
+  listChanges(query?: ChangeListParams): Promise<ChangePage>;
   /** `step` is the step of `step-done` (the other actions take theirs in the body). */
   command(
     action: CommandAction,
@@ -40,6 +47,15 @@ export interface ApiClient {
   ): Promise<CommandResponse>;
   /** Closes the connections; a CLI process would otherwise wait for keep-alive sockets to time out. */
   close(): Promise<void>;
+}
+
+/** Query of `GET /api/v1/changes`. */
+export interface ChangeListParams {
+  integration?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 /** The daemon answered with a problem (RFC 9457). `kind` is undefined for a type this version does not know. */
@@ -109,7 +125,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     listIncidents: (query = {}) => call<IncidentPage>('GET', `${API_PREFIX}/incidents${queryString(query)}`),
-    getIncident: (id) => call<Incident>('GET', incidentPath(id)),
+    getIncident: (id) => call<IncidentWithChanges>('GET', incidentPath(id)),
+    recordChange: (input) => call<ChangeRecord>('POST', `${API_PREFIX}/changes`, input),
+    listChanges: (query = {}) => call<ChangePage>('GET', `${API_PREFIX}/changes${queryString(query)}`),
     command: (action, incidentId, body, step) =>
       call<CommandResponse>('POST', commandPath(action, incidentId, step), body),
     close: () => dispatcher.close(),
@@ -147,7 +165,7 @@ function networkReason(error: unknown): string {
   return typeof e?.message === 'string' && e.message ? e.message : String(error);
 }
 
-function queryString(query: IncidentQuery): string {
+function queryString(query: IncidentQuery | ChangeListParams): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
