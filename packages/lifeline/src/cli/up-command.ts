@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
+import type { AlertService } from '../daemon/alert-service.js';
+import type { ChangeService } from '../daemon/change-service.js';
 import type { IncidentService } from '../daemon/incident-service.js';
 import type { DaemonLogger, LogFields } from '../daemon/logger.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
@@ -37,7 +39,11 @@ export interface UpControl {
 }
 
 export interface UpDeps {
-  createServer: (options: { service: IncidentService }) => FastifyInstance;
+  createServer: (options: {
+    service: IncidentService;
+    changes?: ChangeService;
+    alerts?: AlertService;
+  }) => FastifyInstance;
   /** Called once everything listens, with where (tests read the port from it). */
   onReady?: (ready: { apiUrl: string; daemon: RunningDaemon; sandbox?: RunningSandbox }) => void;
 }
@@ -142,7 +148,7 @@ export async function runUp(
       output.err('The workspace is invalid; fix the errors above (see `lifeline validate`).');
       return EXIT.usage;
     }
-    server = deps.createServer({ service: daemon.service });
+    server = deps.createServer({ service: daemon.service, changes: daemon.changes, alerts: daemon.alerts });
     try {
       await server.listen({ host: options.host, port: options.port });
     } catch (error) {

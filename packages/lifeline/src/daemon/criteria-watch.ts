@@ -4,6 +4,7 @@
  * (→ `rollback-criteria-held`) criteria; also one-off and polled step signals (`if`, `wait`, `guard`). The
  * hysteresis state of every criteria is kept here and persisted in engine_state (`criteria:<key>`), so a
  * restarted daemon neither re-fires a trigger that already fired nor forgets how long success has held.
+ * Playbooks with `alert` signals are also indexed under `ALERT_SCOPE`, to evaluate when alerts arrive.
  */
 import type { EngineState, SystemEvent } from '../engine/index.js';
 import {
@@ -15,11 +16,18 @@ import {
   signalKey,
   type CriteriaState,
   type Measurements,
+  type SignalSense,
   type StepSignalUse,
 } from '../engine/signals/index.js';
 import type { EngineStateEntry, StoredEngineStateEntry } from '../store/engine-records.js';
 import { checksOf, type Playbook, type Signal, type Workspace } from '../workspace/model.js';
 import { CRITERIA_KEY_PREFIX } from './state-records.js';
+
+/**
+ * The scope of `evaluate` for the playbooks whose criteria use `alert` signals, evaluated when alerts arrive.
+ * Not an integration id: those cannot contain `:`.
+ */
+export const ALERT_SCOPE = ':alerts';
 
 /** What is persisted per criteria: its hysteresis, and for a trigger whether (and as what) it fired. */
 export interface WatchedCriteria {
@@ -68,13 +76,14 @@ export class CriteriaWatch {
         ...(playbook.rollback?.when ?? []),
       ];
       const integrations = new Set(signals.map((s) => measurementKeyOf(s, defaults).integration));
+      if (signals.some((s) => s.signal === 'alert')) integrations.add(ALERT_SCOPE);
       for (const integration of integrations)
         index.set(integration, [...(index.get(integration) ?? []), playbook]);
     }
     this.byIntegration = index;
   }
 
-  /** Events from the criteria that measure `integration` (every integration when undefined). */
+  /** Events from the criteria that measure `integration` (or use alerts: `ALERT_SCOPE`; all when undefined). */
   evaluate(engine: EngineState, context: WatchContext, integration?: string): WatchEvent[] {
     const playbooks =
       integration === undefined ? this.workspace.playbooks : (this.byIntegration.get(integration) ?? []);
@@ -86,7 +95,14 @@ export class CriteriaWatch {
         const prefix = `${incident.id}/`;
         if (
           playbook.success &&
-          this.holds(prefix + criteriaKey(playbook.id, 'success'), playbook, playbook.success, 'all', context)
+          this.holds(
+            prefix + criteriaKey(playbook.id, 'success'),
+            playbook,
+            playbook.success,
+            'all',
+            context,
+            'resolves',
+          )
         ) {
           events.push({ event: { kind: 'success-held', incidentId: incident.id } });
         }
@@ -166,7 +182,10 @@ export class CriteriaWatch {
         signature,
         checks,
         ...(values
-          ? { values: { value: values.value, threshold: values.threshold }, signal: values.signal }
+          ? {
+              values: { ...values.extra, value: values.value, threshold: values.threshold },
+              signal: values.signal,
+            }
           : {}),
       };
       return [{ event, applied: () => this.store(key, { ...this.current(key), firedSignature: signature }) }];
@@ -184,6 +203,7 @@ export class CriteriaWatch {
     criteria: Playbook['trigger'],
     match: 'any' | 'all',
     context: WatchContext,
+    sense: SignalSense = 'fires',
   ): boolean {
     const defaults = signalDefaultsFor(this.workspace.integrations, playbook);
     const watched = this.current(key);
@@ -194,16 +214,21 @@ export class CriteriaWatch {
       context.measurements,
       watched.state,
       context.now,
+      sense,
     );
     this.store(key, { ...watched, state: evaluation.state });
     return evaluation.holds;
   }
 
-  /** The checks behind the holding signals: the one each names, else every enabled check of its integration. */
+  /**
+   * The checks behind the holding signals: the one each names, else every enabled check of its integration.
+   * Inbound alerts are not check results: an `alert` signal has none behind it.
+   */
   private checksOf(playbook: Playbook, signals: readonly Signal[]): string[] {
     const defaults = signalDefaultsFor(this.workspace.integrations, playbook);
     const checks = new Set<string>();
     for (const signal of signals) {
+      if (signal.signal === 'alert') continue;
       const key = measurementKeyOf(signal, defaults);
       if (key.check !== undefined) checks.add(key.check);
       else

@@ -8,7 +8,9 @@ import type { EngineOptions } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
 import type { Workspace } from '../workspace/model.js';
+import type { AlertService } from './alert-service.js';
 import type { BackoffOptions } from './backoff.js';
+import type { ChangeService } from './change-service.js';
 import type { IncidentService } from './incident-service.js';
 import type { DaemonLogger } from './logger.js';
 
@@ -52,6 +54,10 @@ export type ReloadResult =
 
 export interface RunningDaemon {
   service: IncidentService;
+  /** Change records: recording (API, webhooks) and listing. */
+  changes: ChangeService;
+  /** Inbound alerts (Alertmanager webhook, generic JSON alerts) that `alert` signals read. */
+  alerts: AlertService;
   /** The workspace in use (the last good one). */
   workspace(): Workspace;
   storePath: string;

@@ -13,18 +13,23 @@
  *   await daemon.stop();
  */
 import { Agent } from 'undici';
+import type { AlertBook } from '../alerts/alert-book.js';
+import { KeyRotations } from '../changes/key-rotations.js';
 import { systemClock } from '../checks/scheduler/index.js';
 import { compileEngineConfig } from '../engine/index.js';
 import { defaultStorePath, openSqliteStore, type Store } from '../store/index.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
+import { createChangeLinker, createChangeService } from './change-service-impl.js';
 import { CheckPipeline } from './check-pipeline.js';
-import { CriteriaWatch } from './criteria-watch.js';
+import { DaemonAlerts } from './alert-service-impl.js';
+import { ALERT_SCOPE, CriteriaWatch } from './criteria-watch.js';
 import { WorkspaceInvalidError, type DaemonOptions, type RunningDaemon } from './daemon-options.js';
 import { createEffectExecutor } from './effect-executor.js';
 import { EngineShell } from './engine-shell.js';
 import { createIncidentService, type WorkspaceStatus } from './incident-service-impl.js';
 import { errorText, silentLogger } from './logger.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
+import { releaseOrphanedClaims } from './orphaned-claims.js';
 import { createReloader } from './reload.js';
 import { ResultWindows } from './result-windows.js';
 import { SignalLoop } from './signal-loop.js';
@@ -69,6 +74,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     );
     const criteria = new CriteriaWatch(status.workspace, snapshot.engineState);
     const windows = new ResultWindows(status.workspace, options.windowSliceMs);
+    // Key rotations recorded as changes reset key age for the credential check (see `key-rotations.ts`).
+    const rotations = new KeyRotations();
+    await rotations.load(store, signal);
     await windows.warm(store, status.workspace, clock.now(), signal).catch((error: unknown) => {
       logger.warn('could not warm the windows from the store; starting empty', { error: errorText(error) });
     });
@@ -87,6 +95,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       signal,
       onCommitted: () => wake.dispatcher?.poke(),
     });
+    // Inbound alerts: the book restored from engine_state; on receipt, the playbooks using alerts at once.
+    const alerts = new DaemonAlerts({
+      clock,
+      logger,
+      persisted: snapshot.engineState,
+      exclusive: (task) => shell.exclusive(task),
+      write: async (engineState, writeSignal) => {
+        await store.applyDecision({ engineState }, { signal: writeSignal });
+      },
+      evaluate: (): Promise<void> => signals.evaluate(ALERT_SCOPE),
+      workspace: () => status.workspace,
+      signal,
+      ...(env ? { env } : {}),
+    });
     const signals = new SignalLoop({
       shell,
       criteria,
@@ -94,6 +116,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       clock,
       logger,
       sweepEveryMs: options.evaluateEveryMs ?? DEFAULT_EVALUATE_EVERY_MS,
+      alerts: (): AlertBook => alerts.current(),
     });
     const checks = new CheckPipeline({
       store,
@@ -108,6 +131,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(env ? { env } : {}),
       ...(options.maxPerHost !== undefined ? { maxPerHost: options.maxPerHost } : {}),
       ...(options.resultFlushMs !== undefined ? { flushMs: options.resultFlushMs } : {}),
+      lastRotatedAt: (integrationId) => rotations.lastRotatedAt(integrationId),
     });
     const dispatcher = new OutboxDispatcher({
       store,
@@ -134,10 +158,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         ...(env ? { env } : {}),
       }),
       ...options.outbox,
+      // A dead letter goes on the incident's timeline.
+      applyEvent: (event) => shell.applyEvent(event),
       http,
       ...(env ? { env } : {}),
     });
     wake.dispatcher = dispatcher;
+    // The daemon owns its store: a row still being delivered now was claimed by a daemon that crashed.
+    await releaseOrphanedClaims({ store, clock, logger }, signal);
 
     checks.schedule(status.workspace);
     // Overdue timers first, in due order, before anything new can happen.
@@ -212,7 +240,24 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       status: () => status,
       schedulerStats: () => checks.stats(),
       signal,
+      linkChanges: createChangeLinker({ store, clock, workspace: () => status.workspace, signal }),
     });
-    return { service, workspace: () => status.workspace, storePath, reload: () => reloader.reload(), stop };
+    const changes = createChangeService({
+      store,
+      clock,
+      workspace: () => status.workspace,
+      signal,
+      onRecorded: (change) => rotations.note(change),
+      ...(env ? { env } : {}),
+    });
+    return {
+      service,
+      changes,
+      alerts,
+      workspace: () => status.workspace,
+      storePath,
+      reload: () => reloader.reload(),
+      stop,
+    };
   }
 }

@@ -89,6 +89,6 @@ describe('DaemonMeasurements', () => {
     });
     expect(measurements.tlsDaysLeft({ integration: 'pay' })).toBe(5);
     expect(measurements.tlsDaysLeft({ integration: 'pay', check: 'tls-a' })).toBe(20);
-    expect(measurements.alertFiring()).toBeUndefined();
+    expect(measurements.firingAlerts()).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@
  * from the rolling windows (HdrHistogram slices); p90 and p99.9, which those do not answer, from raw samples;
  * windows longer than the rolling windows keep (burn rates) from per-minute counts; the latest class and TLS days
  * left from the latest results. A window longer than anything kept is read over what is kept. Inbound alerts
- * are a later issue: `alertFiring` answers "unknown", which neither fires nor clears a signal.
+ * are not check results: `firingAlerts` answers "unknown" here, and the signal loop reads them from the alert
+ * book instead (see `alert-service-impl.ts`).
  */
 import type { FailureClass } from '../checks/check-result.js';
 import { checkWindowKey, integrationWindowKey, type WindowStore } from '../checks/windows/index.js';
@@ -83,7 +84,7 @@ export class DaemonMeasurements implements Measurements {
     return this.latest.tlsDaysLeft(key.integration, key.check);
   }
 
-  alertFiring(): boolean | undefined {
+  firingAlerts(): undefined {
     return undefined;
   }
 

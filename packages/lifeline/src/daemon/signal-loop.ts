@@ -4,6 +4,8 @@
  * persists changed criteria states and drops incidents that can no longer reopen from memory. Events go through
  * the shell inside one exclusive turn, so evaluation always sees the state the previous decision left.
  */
+import type { AlertBook } from '../alerts/alert-book.js';
+import { withAlerts } from '../alerts/alert-measurements.js';
 import type { Clock, TimerHandle } from '../checks/scheduler/index.js';
 import type { CriteriaWatch, WatchContext } from './criteria-watch.js';
 import type { EngineShell } from './engine-shell.js';
@@ -17,6 +19,8 @@ export interface SignalLoopOptions {
   clock: Clock;
   logger: DaemonLogger;
   sweepEveryMs: number;
+  /** The inbound alerts firing, for `alert` signals; without it those read as unknown. */
+  alerts?: () => AlertBook;
 }
 
 export class SignalLoop {
@@ -27,9 +31,9 @@ export class SignalLoop {
 
   /** What the criteria see now. */
   context(): WatchContext {
-    const { windows, clock } = this.options;
+    const { windows, clock, alerts } = this.options;
     return {
-      measurements: windows.measurements,
+      measurements: alerts ? withAlerts(windows.measurements, alerts) : windows.measurements,
       failingSignature: (check: string) => windows.failingSignature(check),
       now: clock.now(),
     };

@@ -10,7 +10,11 @@
  * await app.listen({ host: '127.0.0.1', port: 4400 });
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AlertService } from '../daemon/alert-service.js';
+import type { ChangeService } from '../daemon/change-service.js';
 import type { IncidentService } from '../daemon/incident-service.js';
+import { registerAlertRoutes } from './alert-routes.js';
+import { registerChangeRoutes } from './change-routes.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { BODY_LIMIT_BYTES, problemForError } from './error-problems.js';
 import { registerHealthRoute } from './health-route.js';
@@ -21,6 +25,10 @@ import { createValidatorCompiler } from './validator-compiler.js';
 
 export interface ServerOptions {
   service: IncidentService;
+  /** Change records and their webhooks (`/api/v1/changes…`); without it those routes do not exist. */
+  changes?: ChangeService;
+  /** Inbound alerts (`/api/v1/alerts…`); without it those routes do not exist. */
+  alerts?: AlertService;
   /** A pino(-compatible) logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -48,5 +56,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   registerHealthRoute(app, options.service);
   registerIncidentRoutes(app, options.service);
   registerCommandRoutes(app, options.service);
+  if (options.changes) registerChangeRoutes(app, options.changes);
+  if (options.alerts) registerAlertRoutes(app, options.alerts);
   return app;
 }

@@ -12,6 +12,7 @@ export type ProblemKind =
   | 'not-found'
   | 'conflict'
   | 'forbidden'
+  | 'unauthorized'
   | 'invalid-request'
   | 'payload-too-large'
   | 'unavailable'
@@ -22,6 +23,7 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemKind, { status: number; title
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   forbidden: { status: 403, title: 'Forbidden' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
   'invalid-request': { status: 400, title: 'Invalid request' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   unavailable: { status: 503, title: 'Service unavailable' },

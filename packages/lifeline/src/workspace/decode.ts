@@ -7,10 +7,14 @@ import { IntegrationSchema } from './schema/integration.js';
 import { ChannelSchema, EscalationPolicySchema, SeveritySchema, TeamSchema } from './schema/response.js';
 import { PlaybookSchema } from './schema/playbook.js';
 import { FailureModeSchema, GlossaryTermSchema } from './schema/workspace-file.js';
+import { ChangesSchema } from './schema/changes.js';
+import { AlertsSchema } from './schema/alerts.js';
 import { SchemaDecoder, type SecretUse } from './decoder.js';
 import { parseDuration } from './values.js';
 import type { SourceFile } from './source-file.js';
 import type {
+  AlertsSettings,
+  ChangesSettings,
   Channel,
   EscalationPolicy,
   FailureMode,
@@ -39,6 +43,10 @@ export interface LoadedItems {
   glossary: LoadedItem<GlossaryTerm>[];
   failureModes: LoadedItem<FailureMode>[];
   defaults: Partial<WorkspaceDefaults>;
+  /** The root file's `changes:`, when written. */
+  changes?: ChangesSettings;
+  /** The root file's `alerts:`, when written. */
+  alerts?: AlertsSettings;
   /** Ids of items that failed validation, by collection: references to them are not reported again. */
   invalidIds: Map<string, Set<string>>;
   /** Every secret-holding field of the decoded items, by file. */
@@ -96,6 +104,12 @@ export function decodeItems(files: SourceFile[], invalid: Map<SourceFile, Set<st
       });
     }
     if (!bad.size) decodeDefaults(data.defaults, items.defaults);
+    if (data.alerts !== undefined) {
+      items.alerts = decoder.decode(AlertsSchema, data.alerts, ['alerts'], secrets) as AlertsSettings;
+    }
+    if (data.changes !== undefined) {
+      items.changes = decoder.decode(ChangesSchema, data.changes, ['changes'], secrets) as ChangesSettings;
+    }
   }
   return items;
 }

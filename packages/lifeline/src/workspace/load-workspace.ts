@@ -92,6 +92,8 @@ export async function loadWorkspace(target: string, options: LoadOptions = {}): 
     playbooks: values(items.playbooks),
     glossary: values(items.glossary),
     failureModes: values(items.failureModes),
+    ...(items.alerts ? { alerts: items.alerts } : {}),
+    ...(items.changes ? { changes: items.changes } : {}),
     declarations,
   };
   return { ok: true, workspace: deepFreeze(workspace), diagnostics: sorted };

@@ -8,6 +8,8 @@ import type { CheckSchema } from './schema/check.js';
 import type { ChannelSchema, EscalationPolicySchema, SeveritySchema, TeamSchema } from './schema/response.js';
 import type { PlaybookSchema, StepSchema } from './schema/playbook.js';
 import type { SignalSchema } from './schema/signal.js';
+import type { AlertsSchema } from './schema/alerts.js';
+import type { ChangesSchema } from './schema/changes.js';
 import type { FailureModeSchema, GlossaryTermSchema } from './schema/workspace-file.js';
 import type { SourcePosition } from './diagnostics.js';
 
@@ -26,6 +28,10 @@ export type Step = StaticDecode<typeof StepSchema>;
 export type Signal = StaticDecode<typeof SignalSchema>;
 export type GlossaryTerm = StaticDecode<typeof GlossaryTermSchema>;
 export type FailureMode = StaticDecode<typeof FailureModeSchema>;
+/** The root file's `alerts:` (secrets as references). */
+export type AlertsSettings = StaticDecode<typeof AlertsSchema>;
+/** The root file's `changes:` as written (durations in ms, secrets as references); defaults in `src/changes`. */
+export type ChangesSettings = StaticDecode<typeof ChangesSchema>;
 
 export interface WorkspaceDefaults {
   checkIntervalMs: number;
@@ -58,6 +64,10 @@ export interface Workspace {
   playbooks: Playbook[];
   glossary: GlossaryTerm[];
   failureModes: FailureMode[];
+  /** The root file's `changes:`; absent when not written. */
+  changes?: ChangesSettings;
+  /** The root file's `alerts:` (inbound alerts); absent when not written. */
+  alerts?: AlertsSettings;
   /** Declarations by subject key, e.g. `integration:payments`, `check:charges-up`, `person:alice`. */
   declarations: ReadonlyMap<string, Declaration>;
 }

@@ -3,6 +3,7 @@
  * criteria and steps (a check must belong to the signal's integration), step order for `if` and `rollback`,
  * and what each action names (checks, channels, teams, approvers with a role someone holds).
  */
+import { parseLabelMatcher } from '../alerts/label-matcher.js';
 import { suggestion } from './diagnostics.js';
 import type { DataPath } from './source-file.js';
 import type { LoadedItem, LoadedItems } from './decode.js';
@@ -187,6 +188,19 @@ function checkSignal(
           [...at, 'check'],
           `check \`${signal.check}\` does not belong to integration \`${integrationId}\``,
           suggestion(signal.check, own, 'check'),
+        );
+    }
+  }
+  if (signal.signal === 'alert') {
+    for (const [label, value] of Object.entries(signal.labels ?? {})) {
+      const matcher = parseLabelMatcher(value);
+      if (matcher.kind === 'invalid')
+        c.problem(
+          'invalid-value',
+          item,
+          [...at, 'labels', label],
+          `label \`${label}\`: \`${value}\` is not a valid regular expression (${matcher.reason})`,
+          'a value between slashes is a JavaScript regular expression, e.g. `/prod|staging/`; any other value matches exactly',
         );
     }
   }

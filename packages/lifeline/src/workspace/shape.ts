@@ -38,6 +38,8 @@ export function pointerToPath(pointer: string): (string | number)[] {
 }
 
 const TAGS = ['type', 'kind', 'signal', 'action'] as const;
+/** Settings of the whole workspace: only the root file may set them. */
+const ROOT_ONLY_KEYS: readonly string[] = ['version', 'name', 'defaults', 'changes', 'alerts'];
 
 /** The property whose `const` tells the variants of a tagged union apart, if the schema is one. */
 function tagOf(schema: unknown): string | undefined {
@@ -152,7 +154,7 @@ function reportError(
       const allowed = Object.keys(
         ((error.parentSchema as { properties?: object }).properties ?? {}) as object,
       );
-      if (role === 'included' && ['version', 'name', 'defaults'].includes(key)) {
+      if (role === 'included' && ROOT_ONLY_KEYS.includes(key)) {
         diagnostics.error(
           'root-only-key',
           positionOf(file, [...path, key], { key: true }),

@@ -8,6 +8,7 @@ import type { SignalDefaults } from './defaults.js';
 import { evaluateSignal, measurementKeyOf, type SignalEvaluation } from './evaluate.js';
 import { formatSpan } from './format.js';
 import type { Measurements } from './measurements.js';
+import type { SignalSense } from './observation.js';
 import { INITIAL_SIGNAL_STATE, type SignalState } from './signal-state.js';
 
 export type Criteria = Playbook['trigger'];
@@ -34,6 +35,8 @@ export interface ProblemValues {
   signal: string;
   /** The integration the signal measures. */
   integration: string;
+  /** Further values the signal names (an alert's `alert`, `labels`, `summary`, …). */
+  extra?: Readonly<Record<string, string>>;
 }
 
 export interface CriteriaEvaluation {
@@ -48,8 +51,9 @@ export interface CriteriaEvaluation {
 
 /**
  * Evaluates `criteria` at `now`. `defaultMatch` applies when the criteria does not say (`any` for a trigger,
- * `all` for success). The combination must hold continuously for `criteria.for` (default 0); unlike a signal it
- * has no hysteresis of its own: its signals already have theirs.
+ * `all` for success), `sense` is `resolves` for success criteria (see `SignalSense`). The combination must hold
+ * continuously for `criteria.for` (default 0); unlike a signal it has no hysteresis of its own: its signals
+ * already have theirs.
  */
 export function evaluateCriteria(
   criteria: Criteria,
@@ -58,10 +62,18 @@ export function evaluateCriteria(
   measurements: Measurements,
   previous: CriteriaState,
   now: number,
+  sense: SignalSense = 'fires',
 ): CriteriaEvaluation {
   const signals = criteria.when.map((signal, index) =>
     // A playbook edited to have more signals starts the new ones afresh.
-    evaluateSignal(signal, defaults, measurements, previous.signals[index] ?? INITIAL_SIGNAL_STATE, now),
+    evaluateSignal(
+      signal,
+      defaults,
+      measurements,
+      previous.signals[index] ?? INITIAL_SIGNAL_STATE,
+      now,
+      sense,
+    ),
   );
   const match = criteria.match ?? defaultMatch;
   const combined = match === 'all' ? signals.every((s) => s.holds) : signals.some((s) => s.holds);
@@ -84,6 +96,7 @@ export function evaluateCriteria(
         threshold: holding.thresholdText ?? '',
         signal: holding.description,
         integration: measurementKeyOf(criteria.when[first]!, defaults).integration,
+        ...(holding.values && { extra: holding.values }),
       },
     }),
     description: describeCriteria(match, signals, combined, holds, since, forMs, now),

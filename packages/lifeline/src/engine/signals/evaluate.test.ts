@@ -157,16 +157,25 @@ const rows: Row[] = [
   },
   {
     name: 'alert firing',
-    signal: { signal: 'alert', name: 'HighErrorRate', labels: { service: 'checkout', env: 'prod' } },
-    readings: { alertFiring: (name, labels) => name === 'HighErrorRate' && labels['env'] === 'prod' },
+    signal: {
+      signal: 'alert',
+      alert: 'HighErrorRate',
+      labels: { service: 'checkout', env: '/prod|staging/' },
+    },
+    readings: {
+      firingAlerts: (selector) =>
+        selector.name === 'HighErrorRate' && selector.labels['env'] === '/prod|staging/'
+          ? [{ name: 'HighErrorRate', labels: { env: 'prod' }, annotations: {}, startsAt: NOW - MIN }]
+          : [],
+    },
     holds: true,
     valueText: 'firing',
-    description: 'alert HighErrorRate{env="prod",service="checkout"} firing',
+    description: 'alert HighErrorRate{env=~"prod|staging",service="checkout"} firing for 1m',
   },
   {
     name: 'alert resolved',
-    signal: { signal: 'alert', name: 'HighErrorRate' },
-    readings: { alertFiring: () => false },
+    signal: { signal: 'alert', alert: 'HighErrorRate' },
+    readings: { firingAlerts: () => [] },
     holds: false,
     description: 'alert HighErrorRate not firing',
   },
@@ -250,7 +259,7 @@ describe('evaluateSignal: no data', () => {
     { signal: 'failures', count: 1, within: MIN },
     { signal: 'failure-class', class: 'ok' },
     { signal: 'tls-days-left', below: 14 },
-    { signal: 'alert', name: 'X' },
+    { signal: 'alert', alert: 'X' },
   ];
 
   it.each(kinds.map((signal) => [signal.signal, signal] as const))(
@@ -276,5 +285,59 @@ describe('evaluateSignal: no data', () => {
     );
     expect(result.description).toBe('p95 latency: no results in the last 2m');
     expect(result.thresholdText).toBe('800ms');
+  });
+});
+
+describe('evaluateSignal: alert', () => {
+  const signal: Signal = { signal: 'alert', alert: 'HighErrorRate', severity: 'page', for: 2 * MIN };
+  const firing = fakeMeasurements({
+    firingAlerts: (selector) => {
+      expect(selector).toEqual({
+        name: 'HighErrorRate',
+        labels: {},
+        severity: ['page'],
+        integration: 'payments',
+      });
+      return [
+        {
+          name: 'HighErrorRate',
+          labels: { service: 'checkout', env: 'prod' },
+          annotations: { summary: 'Checkout fails' },
+          startsAt: NOW - 3 * MIN,
+        },
+      ];
+    },
+  });
+  const quiet = fakeMeasurements({ firingAlerts: () => [] });
+
+  it('counts `for` from the alert’s startsAt, and names it for problem statements', () => {
+    const result = evaluateSignal(signal, defaults, firing, INITIAL_SIGNAL_STATE, NOW);
+    expect(result.holds).toBe(true);
+    expect(result.state).toEqual({ active: true, conditionSince: NOW - 3 * MIN });
+    expect(result.values).toEqual({
+      alert: 'HighErrorRate',
+      labels: '{env="prod",service="checkout"}',
+      summary: 'Checkout fails',
+      alerts: '1',
+      'labels.env': 'prod',
+      'labels.service': 'checkout',
+      'annotations.summary': 'Checkout fails',
+    });
+  });
+
+  it('clears as soon as no alert fires', () => {
+    const active = { active: true, conditionSince: NOW - 3 * MIN };
+    expect(evaluateSignal(signal, defaults, quiet, active, NOW).state).toEqual({ active: false });
+  });
+
+  it('in success criteria, holds while no matching alert fires, for its `for`', () => {
+    const first = evaluateSignal(signal, defaults, quiet, INITIAL_SIGNAL_STATE, NOW, 'resolves');
+    expect(first.holds).toBe(false);
+    expect(first.description).toContain('not firing; fires after 2m');
+    const later = evaluateSignal(signal, defaults, quiet, first.state, NOW + 2 * MIN, 'resolves');
+    expect(later.holds).toBe(true);
+    expect(evaluateSignal(signal, defaults, firing, later.state, NOW + 3 * MIN, 'resolves').holds).toBe(
+      false,
+    );
   });
 });

@@ -8,7 +8,7 @@ import { observeBurnRate } from './burn-rate.js';
 import type { SignalDefaults } from './defaults.js';
 import { describeSignal } from './describe.js';
 import type { MeasurementKey, Measurements } from './measurements.js';
-import type { Observation } from './observation.js';
+import type { Observation, SignalSense } from './observation.js';
 import { observeAlert, observeTlsDaysLeft } from './observe-external.js';
 import { observeFailureClass, observeFailures } from './observe-failures.js';
 import { observeErrorRate, observeLatency } from './observe-threshold.js';
@@ -27,6 +27,8 @@ export interface SignalEvaluation {
   thresholdText?: string;
   /** One human line, e.g. `p95 latency 1.2s above 800ms for 2m`. */
   description: string;
+  /** Further `{{…}}` values for problem statements (an alert's `alert`, `labels`, `summary`, …). */
+  values?: Readonly<Record<string, string>>;
 }
 
 /** What the signal measures: its own `integration` and `check`, else the playbook's integration. */
@@ -47,10 +49,12 @@ export function holdTimesOf(signal: Signal): HoldTimes {
       const forMs = signal.for ?? 0;
       return { forMs, clearForMs: forMs };
     }
+    case 'alert':
+      // The source has its own hysteresis (Prometheus `for`, Alertmanager's resolve timeout): a resolve counts at once.
+      return { forMs: signal.for ?? 0, clearForMs: 0 };
     case 'burn-rate':
     case 'failures':
     case 'tls-days-left':
-    case 'alert':
       return { forMs: 0, clearForMs: 0 };
     default:
       return assertNever(signal);
@@ -63,6 +67,7 @@ function observe(
   defaults: SignalDefaults,
   measurements: Measurements,
   now: number,
+  sense: SignalSense,
 ): Observation {
   switch (signal.signal) {
     case 'latency':
@@ -78,14 +83,15 @@ function observe(
     case 'tls-days-left':
       return observeTlsDaysLeft(signal, key, measurements);
     case 'alert':
-      return observeAlert(signal, measurements);
+      return observeAlert(signal, key, measurements, now, sense);
     default:
       return assertNever(signal);
   }
 }
 
 /**
- * Evaluates `signal` at `now` from `previous` (use `INITIAL_SIGNAL_STATE` the first time).
+ * Evaluates `signal` at `now` from `previous` (use `INITIAL_SIGNAL_STATE` the first time); `sense` is
+ * `resolves` for success criteria (see `SignalSense`).
  *
  * @example
  * const { state, holds, description } = evaluateSignal(
@@ -99,9 +105,10 @@ export function evaluateSignal(
   measurements: Measurements,
   previous: SignalState,
   now: number,
+  sense: SignalSense = 'fires',
 ): SignalEvaluation {
   const key = measurementKeyOf(signal, defaults);
-  const observation = observe(signal, key, defaults, measurements, now);
+  const observation = observe(signal, key, defaults, measurements, now, sense);
   const hold = holdTimesOf(signal);
   const state = advance(previous, observation.kind === 'measured' ? observation : undefined, hold, now);
   // Name what is measured when the signal says so; the playbook's own integration goes without saying.
@@ -115,5 +122,6 @@ export function evaluateSignal(
     ...(observation.kind === 'measured' && { valueText: observation.valueText }),
     thresholdText: observation.thresholdText,
     description: subject === undefined ? line : `${subject}: ${line}`,
+    ...(observation.kind === 'measured' && observation.values && { values: observation.values }),
   };
 }

@@ -11,7 +11,7 @@ export function fakeMeasurements(readings: Partial<Measurements> = {}): Measurem
     failures: () => undefined,
     latestClass: () => undefined,
     tlsDaysLeft: () => undefined,
-    alertFiring: () => undefined,
+    firingAlerts: () => undefined,
     ...readings,
   };
 }

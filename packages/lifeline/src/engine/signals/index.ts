@@ -10,7 +10,9 @@
  * - Criteria: `match` any/all over the signals' `active`, then the criteria's own `for`; no extra hysteresis.
  */
 export type {
+  AlertSelector,
   ErrorRateReading,
+  FiringAlert,
   LatestClassReading,
   MeasurementKey,
   Measurements,
@@ -30,6 +32,7 @@ export {
   type SignalDefaults,
 } from './defaults.js';
 export { evaluateSignal, holdTimesOf, measurementKeyOf, type SignalEvaluation } from './evaluate.js';
+export type { SignalSense } from './observation.js';
 export {
   INITIAL_CRITERIA_STATE,
   evaluateCriteria,

@@ -65,8 +65,29 @@ export interface Measurements {
   /** Days until the certificate expires (negative once expired); undefined when no TLS result is known. */
   tlsDaysLeft(key: MeasurementKey): number | undefined;
   /**
-   * Whether an inbound alert with this name whose labels include all of `labels` is firing. `false` once the
-   * source resolved it; undefined when the source cannot tell.
+   * The inbound alerts matching `selector` that are firing at `now`, oldest first; empty when none is (also once
+   * the source resolved them). Undefined when the shell keeps no alerts at all.
    */
-  alertFiring(name: string, labels: Readonly<Record<string, string>>): boolean | undefined;
+  firingAlerts(selector: AlertSelector, now: number): readonly FiringAlert[] | undefined;
+}
+
+/** Which inbound alerts an `alert` signal is about. */
+export interface AlertSelector {
+  /** The alert name (Alertmanager's `alertname`). */
+  name: string;
+  /** Label matchers: a value, or `/regex/` matched against the whole value (see `alerts/label-matcher.ts`). */
+  labels: Readonly<Record<string, string>>;
+  /** Values the alert's `severity` label may have; absent: any. */
+  severity?: readonly string[];
+  /** The integration the signal measures: an alert that names an integration matches only its own. */
+  integration: string;
+}
+
+/** A firing inbound alert, as far as a signal and a problem statement need it. */
+export interface FiringAlert {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  /** Epoch ms since when the source says it fires. */
+  startsAt: number;
 }

@@ -148,7 +148,7 @@ describe('determinism', () => {
     fc.constant<Signal>({ signal: 'failures', count: 3, within: 5 * MIN }),
     fc.constant<Signal>({ signal: 'failure-class', class: ['timeout', 'unreachable'], for: MIN }),
     fc.constant<Signal>({ signal: 'tls-days-left', below: 14 }),
-    fc.constant<Signal>({ signal: 'alert', name: 'HighErrorRate', labels: { env: 'prod' } }),
+    fc.constant<Signal>({ signal: 'alert', alert: 'HighErrorRate', labels: { env: 'prod' } }),
   );
   const state: fc.Arbitrary<SignalState> = fc.record(
     {
@@ -173,7 +173,19 @@ describe('determinism', () => {
             latestClass: () =>
               value === undefined ? undefined : { class: value % 2 ? 'timeout' : 'ok', since: T0 - value },
             tlsDaysLeft: () => (value === undefined ? undefined : value / 50),
-            alertFiring: () => (value === undefined ? undefined : value % 2 === 0),
+            firingAlerts: () =>
+              value === undefined
+                ? undefined
+                : value % 2 === 0
+                  ? [
+                      {
+                        name: 'HighErrorRate',
+                        labels: { env: 'prod' },
+                        annotations: {},
+                        startsAt: T0 - value,
+                      },
+                    ]
+                  : [],
           };
           const slos = new Map([['payments', { availability: 0.99 }]]);
           const frozen = Object.freeze({ ...previous });

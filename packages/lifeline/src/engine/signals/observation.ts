@@ -6,6 +6,13 @@ import type { Evidence } from './signal-state.js';
 
 export type Observation = NoDataObservation | MeasuredObservation;
 
+/**
+ * Which way a signal reads: `fires` (triggers, rollback criteria, steps) or `resolves` (success criteria). Only
+ * `alert` signals differ: they hold while a matching alert fires, and in success criteria while none does; the
+ * other kinds state their own condition (`below: 500ms`) and read the same either way.
+ */
+export type SignalSense = 'fires' | 'resolves';
+
 export interface NoDataObservation {
   kind: 'no-data';
   /** e.g. `p95 latency: no results in the last 5m`. */
@@ -28,4 +35,6 @@ export interface MeasuredObservation extends Evidence {
   unmetText: string;
   /** The clear condition when it is its own threshold (e.g. `below 500ms`); absent when it is the negation. */
   clearRule?: string;
+  /** Further `{{…}}` values for problem statements, e.g. an alert's `alert`, `labels` and `summary`. */
+  values?: Readonly<Record<string, string>>;
 }

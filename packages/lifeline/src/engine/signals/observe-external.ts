@@ -4,8 +4,8 @@
  */
 import type { Signal } from '../../workspace/model.js';
 import { formatDays } from './format.js';
-import type { MeasurementKey, Measurements } from './measurements.js';
-import type { Observation } from './observation.js';
+import type { AlertSelector, FiringAlert, MeasurementKey, Measurements } from './measurements.js';
+import type { Observation, SignalSense } from './observation.js';
 
 type TlsDaysLeftSignal = Extract<Signal, { signal: 'tls-days-left' }>;
 type AlertSignal = Extract<Signal, { signal: 'alert' }>;
@@ -43,26 +43,89 @@ export function observeTlsDaysLeft(
   };
 }
 
-/** An alert selector the way Prometheus writes one: `HighErrorRate{service="checkout"}`. */
-function selector(signal: AlertSignal): string {
-  const labels = Object.entries(signal.labels ?? {})
+/** An alert selector the way Prometheus writes one: `HighErrorRate{service="checkout",env=~"prod|staging"}`. */
+function selectorText(signal: AlertSignal): string {
+  const matchers = Object.entries(signal.labels ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`);
-  return labels.length > 0 ? `${signal.name}{${labels.join(',')}}` : signal.name;
+    .map(([name, value]) => {
+      const regex = /^\/(.*)\/i?$/s.exec(value);
+      return regex ? `${name}=~${JSON.stringify(regex[1])}` : `${name}=${JSON.stringify(value)}`;
+    });
+  const severity = severitiesOf(signal);
+  if (severity) matchers.push(`severity=~${JSON.stringify(severity.join('|'))}`);
+  return matchers.length > 0 ? `${signal.alert}{${matchers.join(',')}}` : signal.alert;
 }
 
-export function observeAlert(signal: AlertSignal, measurements: Measurements): Observation {
-  const firing = measurements.alertFiring(signal.name, signal.labels ?? {});
-  const alert = `alert ${selector(signal)}`;
-  if (firing === undefined)
-    return { kind: 'no-data', text: `${alert}: state unknown`, thresholdText: selector(signal) };
+function severitiesOf(signal: AlertSignal): readonly string[] | undefined {
+  if (signal.severity === undefined) return undefined;
+  return typeof signal.severity === 'string' ? [signal.severity] : signal.severity;
+}
+
+/** Labels as Prometheus prints them: `{env="prod",service="checkout"}`. */
+function labelsText(labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`);
+  return `{${pairs.join(',')}}`;
+}
+
+/**
+ * The `{{…}}` values an alert gives a problem statement: `alert` (its name), `labels`, `summary` (the `summary`
+ * annotation, else `description`, else the name), `alerts` (how many match), and each label and annotation as
+ * `labels.NAME` and `annotations.NAME`.
+ */
+function alertValues(alerts: readonly FiringAlert[]): Record<string, string> {
+  const first = alerts[0]!;
+  const values: Record<string, string> = {
+    alert: first.name,
+    labels: labelsText(first.labels),
+    summary: first.annotations['summary'] ?? first.annotations['description'] ?? first.name,
+    alerts: String(alerts.length),
+  };
+  for (const [name, value] of Object.entries(first.labels)) values[`labels.${name}`] = value;
+  for (const [name, value] of Object.entries(first.annotations)) values[`annotations.${name}`] = value;
+  return values;
+}
+
+/**
+ * An `alert` signal. Its condition is "a matching alert fires" where it fires (trigger, rollback, steps) and
+ * "none fires" where it resolves (success criteria); the hold time counts from the alert's `startsAt` when the
+ * source knows it began earlier than this sample.
+ */
+export function observeAlert(
+  signal: AlertSignal,
+  key: MeasurementKey,
+  measurements: Measurements,
+  now: number,
+  sense: SignalSense,
+): Observation {
+  const severity = severitiesOf(signal);
+  const selector: AlertSelector = {
+    name: signal.alert,
+    labels: signal.labels ?? {},
+    integration: key.integration,
+    ...(severity && { severity }),
+  };
+  const firing = measurements.firingAlerts(selector, now);
+  const thresholdText = selectorText(signal);
+  const alert = `alert ${thresholdText}`;
+  if (firing === undefined) return { kind: 'no-data', text: `${alert}: state unknown`, thresholdText };
+  const fires = firing.length > 0;
+  const count = firing.length > 1 ? ` (${firing.length} alerts)` : '';
+  const firingText = `${alert} firing${count}`;
+  const quietText = `${alert} not firing`;
+  const condition = sense === 'fires' ? fires : !fires;
+  const since = fires ? Math.min(...firing.map((a) => a.startsAt)) : undefined;
   return {
     kind: 'measured',
-    condition: firing,
-    clear: !firing,
-    valueText: firing ? 'firing' : 'not firing',
-    thresholdText: selector(signal),
-    holdsText: `${alert} firing`,
-    unmetText: `${alert} not firing`,
+    condition,
+    clear: !condition,
+    ...(sense === 'fires' && since !== undefined && { conditionSince: since }),
+    ...(sense === 'resolves' && since !== undefined && { clearSince: since }),
+    valueText: fires ? 'firing' : 'not firing',
+    thresholdText,
+    holdsText: sense === 'fires' ? firingText : quietText,
+    unmetText: sense === 'fires' ? quietText : firingText,
+    ...(fires && { values: alertValues(firing) }),
   };
 }

@@ -10,7 +10,6 @@ import {
   Percentage,
   PercentileSchema,
   Ref,
-  Text,
 } from './primitives.js';
 
 const subject = {
@@ -108,12 +107,24 @@ export const SignalSchema = Type.Union(
     signal(
       'alert',
       {
-        name: Text('Alert name (Alertmanager `alertname`, or the generic alert’s `name`).'),
+        alert: Type.String({
+          minLength: 1,
+          description: 'Alert name: Alertmanager’s `alertname` label, or the generic alert’s `name`.',
+        }),
         labels: Type.Optional(
-          Type.Record(Type.String(), Type.String(), { description: 'Labels that must match.' }),
+          Type.Record(Type.String(), Type.String(), {
+            description:
+              'Labels the alert must have: a value, or `/regex/` matched against the whole value (`""` matches a missing label).',
+          }),
         ),
+        severity: Type.Optional(
+          Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+            description: 'Value(s) the alert’s `severity` label must have.',
+          }),
+        ),
+        for: Type.Optional(Duration('How long a matching alert must have fired (default 0s).')),
       },
-      'An inbound alert from existing monitoring is firing.',
+      'An inbound alert (Alertmanager or the generic JSON alert) is firing; in success criteria: none is.',
     ),
   ],
   { $id: 'Signal', discriminator: { propertyName: 'signal' }, description: 'A condition that holds or not.' },

@@ -4,10 +4,12 @@
  */
 import { Type, type Static, type StaticDecode } from '@sinclair/typebox';
 import { ChannelSchema, EscalationPolicySchema, SeveritySchema, TeamSchema } from './response.js';
+import { ChangesSchema } from './changes.js';
 import { Duration, FailureClassSchema, Id, Ref, Text } from './primitives.js';
 import { IntegrationSchema } from './integration.js';
 import { CompensationSchema, PlaybookSchema } from './playbook.js';
 import { SignalSchema } from './signal.js';
+import { AlertsSchema } from './alerts.js';
 
 export const GlossaryTermSchema = Type.Object(
   {
@@ -69,6 +71,8 @@ export const RootFileSchema = Type.Object(
     name: Text('Workspace name.'),
     include,
     defaults: Type.Optional(Defaults),
+    alerts: Type.Optional(AlertsSchema),
+    changes: Type.Optional(ChangesSchema),
     ...collections,
   },
   {
