@@ -9,10 +9,12 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 import { validateCommand } from './validate-command.js';
 import { catalogCommand } from './catalog-command.js';
+import { playbookCommand } from './playbook-command.js';
 import { initCommand } from './init-command.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { checkCommand } from './check-command.js';
 import { incidentCommand } from './incident-command.js';
+import { changeCommand } from './change-command.js';
 import { upCommand } from './up-command.js';
 
 export function lifelineVersion(): string {
@@ -37,9 +39,11 @@ Examples:
   $ lifeline init my-integrations       create a workspace to start from
   $ lifeline validate examples/acme     check it; every problem with file:line:col
   $ lifeline catalog examples/acme      the service map and playbook coverage
+  $ lifeline playbook plan payments-latency examples/acme   what a playbook would do, with checks
   $ lifeline check examples/acme --sandbox   run every check once against the sandbox vendor
   $ lifeline up examples/acme --sandbox the daemon: checks, incidents, escalation, API on :4400
   $ lifeline incident list              open incidents of the running daemon
+  $ lifeline change record --integration payments --kind deploy --ref v42   link a deploy to incidents
   $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
 
@@ -51,9 +55,11 @@ Environment:
     initCommand(output, done),
     validateCommand(output, done),
     catalogCommand(output, done),
+    playbookCommand(output, done),
     checkCommand(output, done),
     upCommand(output, done),
     incidentCommand(output, done),
+    changeCommand(output, done),
     sandboxCommand(output, done),
   ]) {
     program.addCommand(command);

@@ -23,5 +23,6 @@ export { openIncidentFor, matchSignature } from './signature-index.js';
 export { stateViolations, transitionViolations } from './invariants.js';
 export { REMEDIATION_ACTIONS } from './run-state.js';
 export { assertNever } from './assert-never.js';
+export { planPlaybook, stepLocator, type Plan, type PlanResult, type PlanDiagnostic } from './plan/index.js';
 export type * from './types.js';
 export { ENGINE_ACTOR } from './types.js';
