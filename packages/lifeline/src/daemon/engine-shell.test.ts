@@ -109,4 +109,39 @@ describe('EngineShell', () => {
     expect(new Set(outbox).size).toBe(outbox.length);
     await restarted.stop();
   });
+
+  it('leaves the due timers a stopped wake-up did not reach to the next start', async () => {
+    const clock = new FakeClock(T0);
+    let stopAfterCommit = false;
+    const shell: EngineShell = new EngineShell({
+      store,
+      clock,
+      config: compileEngineConfig(workspace),
+      state: emptyState(),
+      criteria: new CriteriaWatch(workspace),
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      onCommitted: () => {
+        if (stopAfterCommit) void shell.stop();
+      },
+    });
+    for (const signature of ['sig-a', 'sig-b', 'sig-c']) await shell.applyEvent({ ...FIRED, signature });
+    const pending = () => Object.values(shell.state.timers).filter((t) => t.status === 'pending');
+    const dueNow = () => pending().filter((t) => t.dueAt <= clock.now());
+    // Exactly the earliest timers are due: one per incident, so no incident's later timer catches the others up.
+    clock.jump(Math.min(...pending().map((t) => t.dueAt)) - clock.now());
+    const due = dueNow().length;
+    expect(due).toBeGreaterThanOrEqual(3);
+
+    stopAfterCommit = true;
+    await shell.start();
+    await shell.idle();
+    expect(dueNow().length).toBe(due - 1);
+
+    stopAfterCommit = false;
+    await shell.start();
+    await shell.idle();
+    expect(dueNow()).toEqual([]);
+    await shell.stop();
+  });
 });

@@ -6,7 +6,8 @@
  * leaves the state as it was, so memory never runs ahead of the store.
  *
  * Durable timers: one clock timer points at the engine's next timer; on wake every due timer becomes a
- * `timer-due` event, in (dueAt, id) order. Overdue timers of a restarted daemon fire the same way, at once.
+ * `timer-due` event, in (dueAt, id) order. Overdue timers of a restarted daemon fire the same way, at once. A
+ * `TimerQueue` keeps the pending timers in that order, so no commit scans every timer of every open incident.
  */
 import type { Clock, TimerHandle } from '../checks/scheduler/index.js';
 import {
@@ -25,6 +26,7 @@ import { errorText, type DaemonLogger } from './logger.js';
 import { outboxRowsOf } from './outbox-rows.js';
 import { SerialQueue } from './serial-queue.js';
 import { countersEntry, incidentRows } from './state-records.js';
+import { TimerQueue } from './timer-queue.js';
 
 /** Node timers overflow above 2^31 − 1 ms; a longer wait re-arms on wake-up. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -52,10 +54,13 @@ export class EngineShell {
   private stopped = true;
   /** Pending timers whose incident is not in the state (orphans): not woken for again. */
   private readonly stuck = new Set<string>();
+  /** Pending timers in due order; entries the state no longer has pending are dropped as they surface. */
+  private readonly pending: TimerQueue;
 
   constructor(private readonly options: EngineShellOptions) {
     this.current = options.state;
     this.config = options.config;
+    this.pending = new TimerQueue(Object.values(options.state.timers));
   }
 
   get state(): EngineState {
@@ -95,6 +100,10 @@ export class EngineShell {
       throw error;
     }
     this.current = decision.state;
+    for (const row of change.timers ?? []) {
+      const timer = this.current.timers[row.id];
+      if (timer) this.pending.push(timer);
+    }
     this.arm();
     try {
       this.options.onCommitted(decision);
@@ -136,6 +145,7 @@ export class EngineShell {
       incidents: { ...this.current.incidents, [incident.id]: incident },
       timers: { ...own, ...this.current.timers },
     };
+    for (const timer of timers) this.pending.push(this.current.timers[timer.id] ?? timer);
   }
 
   /**
@@ -189,14 +199,14 @@ export class EngineShell {
   }
 
   private nextDue(): Timer | undefined {
-    let next: Timer | undefined;
-    for (const timer of Object.values(this.current.timers)) {
-      if (timer.status !== 'pending' || this.stuck.has(timer.id)) continue;
-      if (!next || timer.dueAt < next.dueAt || (timer.dueAt === next.dueAt && timer.id < next.id))
-        next = timer;
-    }
-    return next;
+    return this.pending.peek(this.live);
   }
+
+  /** Whether a queued timer is still pending in the state, due when it was queued, and not an orphan. */
+  private readonly live = (timer: Timer): boolean => {
+    const current = Object.hasOwn(this.current.timers, timer.id) ? this.current.timers[timer.id] : undefined;
+    return current?.status === 'pending' && current.dueAt === timer.dueAt && !this.stuck.has(timer.id);
+  };
 
   private arm(delayOverride?: number): void {
     if (this.stopped) return;
@@ -221,31 +231,34 @@ export class EngineShell {
     let retry = false;
     await this.queue.run(async () => {
       const now = this.options.clock.now();
-      const due = Object.values(this.current.timers)
-        .filter((t) => t.status === 'pending' && t.dueAt <= now && !this.stuck.has(t.id))
-        .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const timer of due) {
-        if (this.stopped) return;
-        if (this.current.timers[timer.id]?.status !== 'pending') continue;
-        try {
-          const decision = await this.applyNow({ kind: 'timer-due', timerId: timer.id });
-          // Only a timer whose incident is gone can never be applied; any other refusal is about time (a
-          // clock stepping back) and is retried when the timer is due again by this clock.
-          if (decision.outcome.kind === 'not-found') {
-            this.stuck.add(timer.id);
-            this.options.logger.warn('a due timer was not applied', {
+      const due = this.pending.takeDue(now, this.live);
+      try {
+        for (const timer of due) {
+          if (this.stopped) return;
+          if (this.current.timers[timer.id]?.status !== 'pending') continue;
+          try {
+            const decision = await this.applyNow({ kind: 'timer-due', timerId: timer.id });
+            // Only a timer whose incident is gone can never be applied; any other refusal is about time (a
+            // clock stepping back) and is retried when the timer is due again by this clock.
+            if (decision.outcome.kind === 'not-found') {
+              this.stuck.add(timer.id);
+              this.options.logger.warn('a due timer was not applied', {
+                timer: timer.id,
+                outcome: decision.outcome,
+              });
+            }
+          } catch (error) {
+            this.options.logger.error('a due timer could not be committed; retrying', {
               timer: timer.id,
-              outcome: decision.outcome,
+              error: errorText(error),
             });
+            retry = true;
+            return;
           }
-        } catch (error) {
-          this.options.logger.error('a due timer could not be committed; retrying', {
-            timer: timer.id,
-            error: errorText(error),
-          });
-          retry = true;
-          return;
         }
+      } finally {
+        // Taken but not fired (stopped, refused, failed to commit): back in the queue for the next wake.
+        for (const timer of due) if (this.live(timer)) this.pending.push(this.current.timers[timer.id]!);
       }
     });
     if (retry) this.arm(TIMER_RETRY_MS);

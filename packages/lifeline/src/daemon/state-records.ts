@@ -64,11 +64,18 @@ export function timerRecord(timer: Timer): TimerRecord {
   };
 }
 
-/** Timers the decision created or changed: `commitDraft` replaces exactly those objects, so identity tells. */
+/**
+ * Timers the decision created or changed: `commitDraft` replaces exactly those objects, so identity tells. Runs
+ * once per commit over every timer in the state, hence a plain loop over the keys: `Object.entries` allocated a
+ * pair per timer and took twice as long (see bench/engine.ts).
+ */
 export function changedTimers(before: EngineState, after: EngineState): Timer[] {
-  return Object.entries(after.timers)
-    .filter(([id, timer]) => !Object.hasOwn(before.timers, id) || before.timers[id] !== timer)
-    .map(([, timer]) => timer);
+  const changed: Timer[] = [];
+  for (const id of Object.keys(after.timers)) {
+    const timer = after.timers[id]!;
+    if (!Object.hasOwn(before.timers, id) || before.timers[id] !== timer) changed.push(timer);
+  }
+  return changed;
 }
 
 export function countersEntry(state: EngineState): EngineStateEntry {
