@@ -12,7 +12,13 @@ import type { ApiClient, ChangeListParams } from '../server/api-client.js';
 import { MAX_PAGE_SIZE } from '../server/schemas.js';
 import { parseDuration } from '../workspace/values.js';
 import { EXIT } from './exit-codes.js';
-import { DEFAULT_SERVER, formatTime, parseServerUrl, withClient } from './incident-command.js';
+import {
+  DEFAULT_SERVER,
+  TOKEN_OPTION_HELP,
+  formatTime,
+  parseServerUrl,
+  withClient,
+} from './incident-command.js';
 import { printJson, type Colors, type Output } from './output.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -76,6 +82,7 @@ export function changeCommand(
       `the daemon's URL (env LIFELINE_SERVER, default ${DEFAULT_SERVER})`,
       parseServerUrl,
     )
+    .option('--token <token>', TOKEN_OPTION_HELP)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })

@@ -28,7 +28,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 interface ConnectionOptions {
   server?: string;
   as?: string;
+  token?: string;
 }
+
+/** `--token` on the API commands: the daemon asks for one once any token exists (`lifeline token create`). */
+export const TOKEN_OPTION_HELP =
+  'API token for the daemon (env LIFELINE_TOKEN); needed once the daemon has tokens';
 
 interface ListOptions {
   status?: IncidentStatus;
@@ -114,6 +119,7 @@ export function incidentCommand(
       parseServerUrl,
     )
     .option('--as <person>', 'who is acting: a person id from the workspace (env LIFELINE_ACTOR)')
+    .option('--token <token>', TOKEN_OPTION_HELP)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
@@ -133,7 +139,10 @@ Examples:
 Exit codes:
   0  done
   1  the daemon refused (not found, conflict, forbidden, invalid) or could not be reached
-  2  usage error (bad flags or arguments, no --as for a command)`,
+  2  usage error (bad flags or arguments, no --as or token for a command)
+
+With an API token (--token or LIFELINE_TOKEN), the daemon takes the actor from the token's name and --as is
+not needed.`,
     );
 
   // Subcommands created with `.command()` inherit exitOverride and the output configuration set above.
@@ -178,13 +187,17 @@ function addAction(
     const [id = '', operand = ''] = self.args;
     const { note } = self.opts<{ note?: string }>();
     const actor = self.optsWithGlobals<ConnectionOptions>().as ?? env.LIFELINE_ACTOR;
-    if (!actor) {
+    if (!actor && !tokenOf(self, env)) {
       output.err(
-        'lifeline: who is acting? Pass --as PERSON (a person id from the workspace) or set LIFELINE_ACTOR.',
+        'lifeline: who is acting? Pass --as PERSON (a person id from the workspace) or set LIFELINE_ACTOR, or use an API token (--token, LIFELINE_TOKEN).',
       );
       return done(EXIT.usage);
     }
-    const body: CommandBody = { actor, ...(note !== undefined ? { text: note } : {}) };
+    // With a token and no --as, the daemon fills in the actor from the token.
+    const body = {
+      ...(actor ? { actor } : {}),
+      ...(note !== undefined ? { text: note } : {}),
+    } as CommandBody;
     if (spec.operand && spec.action !== 'step-done') body[spec.operand.field] = operand;
     const code = await withClient(self, output, env, async (client) => {
       const response = await client.command(
@@ -214,7 +227,8 @@ export async function withClient(
     output.err(`lifeline: LIFELINE_SERVER is not an http(s) URL: ${server}`);
     return EXIT.usage;
   }
-  const client = createApiClient({ baseUrl: server });
+  const token = tokenOf(command, env);
+  const client = createApiClient({ baseUrl: server, ...(token ? { token } : {}) });
   try {
     return await work(client);
   } catch (error) {
@@ -230,6 +244,12 @@ export async function withClient(
   } finally {
     await client.close();
   }
+}
+
+/** The API token from `--token` or LIFELINE_TOKEN (empty counts as none). */
+function tokenOf(command: Command, env: Env): string | undefined {
+  const token = command.optsWithGlobals<ConnectionOptions>().token ?? env.LIFELINE_TOKEN;
+  return token ? token : undefined;
 }
 
 function clientErrorLine(error: ApiClientError): string {

@@ -16,6 +16,7 @@ import { checkCommand } from './check-command.js';
 import { incidentCommand } from './incident-command.js';
 import { changeCommand } from './change-command.js';
 import { upCommand } from './up-command.js';
+import { tokenCommand } from './token-command.js';
 
 export function lifelineVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -44,6 +45,7 @@ Examples:
   $ lifeline up examples/acme --sandbox the daemon: checks, incidents, escalation, API on :4400
   $ lifeline incident list              open incidents of the running daemon
   $ lifeline change record --integration payments --kind deploy --ref v42   link a deploy to incidents
+  $ lifeline token create --name alice --role responder   an API token (shown once)
   $ lifeline sandbox                    fake vendors on loopback, for demos and tests
 ${EXIT_CODES_HELP}
 
@@ -60,6 +62,7 @@ Environment:
     upCommand(output, done),
     incidentCommand(output, done),
     changeCommand(output, done),
+    tokenCommand(output, done),
     sandboxCommand(output, done),
   ]) {
     program.addCommand(command);

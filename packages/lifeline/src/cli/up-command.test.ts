@@ -16,6 +16,8 @@ import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
 import { createServer } from '../server/create-server.js';
 import type { Output } from './output.js';
 import { runUp, type UpControl } from './up-command.js';
+import { issueToken } from '../auth/issue-token.js';
+import { openSqliteStore } from '../store/index.js';
 
 interface Captured {
   output: Output;
@@ -83,6 +85,55 @@ describe('lifeline up', () => {
     const options = { port: 0, host: '127.0.0.1', store: 'postgres://localhost/lifeline' };
     expect(await runUp(workspace.dir, options, output, testControl(), { createServer })).toBe(2);
     expect(err.join('\n')).toContain('PostgreSQL');
+  });
+
+  it('refuses a non-loopback --host without API tokens (2) unless --insecure, and enforces tokens once made', async () => {
+    const store = join(workspace.dir, 'bind.db');
+    const refused = capture();
+    const code = await runUp(
+      workspace.dir,
+      { port: 0, host: '0.0.0.0', store },
+      refused.output,
+      testControl(),
+      {
+        createServer,
+      },
+    );
+    expect(code).toBe(2);
+    expect(refused.err.join('\n')).toContain('refusing to listen on 0.0.0.0 without API tokens');
+    expect(refused.err.join('\n')).toContain('--insecure');
+    expect(refused.err.join('\n')).not.toContain('daemon stopped');
+
+    for (const insecure of [true, false]) {
+      if (!insecure) {
+        const tokens = await openSqliteStore({ path: store });
+        await issueToken(tokens, { name: 'root', role: 'admin', now: Date.now() });
+        await tokens.close();
+      }
+      const run = capture();
+      const control = testControl();
+      let apiUrl = '';
+      const running = runUp(
+        workspace.dir,
+        { port: 0, host: '0.0.0.0', store, insecure },
+        run.output,
+        control,
+        {
+          createServer,
+          onReady: (ready) => {
+            apiUrl = ready.apiUrl.replace('0.0.0.0', '127.0.0.1');
+          },
+        },
+      );
+      await eventually(() => (apiUrl ? true : undefined), 10_000, 'the API to listen');
+      const incidents = await fetch(`${apiUrl}/api/v1/incidents`);
+      expect(incidents.status).toBe(insecure ? 200 : 401);
+      expect(run.err.join('\n')).toContain(
+        insecure ? '--insecure: the API on 0.0.0.0 is open' : 'clear text',
+      );
+      control.stop();
+      expect(await running).toBe(0);
+    }
   });
 
   it('serves the API, reloads on request, keeps the last good workspace on a bad edit and stops with 0', async () => {

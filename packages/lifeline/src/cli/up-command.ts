@@ -14,6 +14,11 @@ import type { AlertService } from '../daemon/alert-service.js';
 import type { ChangeService } from '../daemon/change-service.js';
 import type { IncidentService } from '../daemon/incident-service.js';
 import type { DaemonLogger, LogFields } from '../daemon/logger.js';
+import { bindDecision, bindMessage } from '../auth/bind-rule.js';
+import type { ServerAuthOptions } from '../auth/server-auth.js';
+import { defaultStorePath, isStoreError, openSqliteStore, type SqliteStore } from '../store/index.js';
+import { LifelineMetrics } from '../metrics/lifeline-metrics.js';
+import type { MetricsExposition } from '../server/metrics-route.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
 import { findRootFile } from '../workspace/load-workspace.js';
 import { EXIT } from './exit-codes.js';
@@ -28,6 +33,8 @@ export interface UpOptions {
   host: string;
   store?: string;
   sandbox?: boolean;
+  /** Listen on a non-loopback address although no API token exists (decision 008). */
+  insecure?: boolean;
 }
 
 /** What ends or reloads a running `up`: process signals in production, plain callbacks in tests. */
@@ -43,6 +50,8 @@ export interface UpDeps {
     service: IncidentService;
     changes?: ChangeService;
     alerts?: AlertService;
+    metrics?: MetricsExposition;
+    auth?: ServerAuthOptions;
   }) => FastifyInstance;
   /** Called once everything listens, with where (tests read the port from it). */
   onReady?: (ready: { apiUrl: string; daemon: RunningDaemon; sandbox?: RunningSandbox }) => void;
@@ -99,7 +108,7 @@ function describeUp(
   const workspace = daemon.workspace();
   const lines = [
     `${c.green('●')} lifeline daemon running: ${c.bold(workspace.name || workspace.dir)} ${c.dim(`(${workspace.dir})`)}`,
-    `  API      ${apiUrl}/api/v1/incidents   ${c.dim(`health: ${apiUrl}/healthz`)}`,
+    `  API      ${apiUrl}/api/v1/incidents   ${c.dim(`health: ${apiUrl}/healthz  metrics: ${apiUrl}/metrics`)}`,
     `  store    ${daemon.storePath}`,
   ];
   if (sandbox) {
@@ -125,7 +134,23 @@ export async function runUp(
   let sandbox: RunningSandbox | undefined;
   let daemon: RunningDaemon | undefined;
   let server: FastifyInstance | undefined;
+  let authStore: SqliteStore | undefined;
   try {
+    // The API's own connection to the daemon's store, for API tokens and the audit trail (decision 008); it is
+    // read before anything starts, so a refused bind starts nothing.
+    const storePath = options.store !== undefined ? resolve(options.store) : defaultStorePath(dirname(root));
+    try {
+      authStore = await openSqliteStore({ path: storePath });
+      const liveTokens = (await authStore.activeApiTokens()).length;
+      const decision = bindDecision({ host: options.host, liveTokens, insecure: options.insecure === true });
+      const message = bindMessage(decision, options.host);
+      if (message) output.err(decision.kind === 'open-local' ? output.color.dim(message) : message);
+      if (decision.kind === 'refused') return EXIT.usage;
+    } catch (error) {
+      if (!isStoreError(error)) throw error;
+      output.err(`lifeline: ${error.message}`);
+      return EXIT.usage;
+    }
     if (options.sandbox) {
       try {
         sandbox = await startSandbox({ stateDir: join(dirname(root), '.lifeline') });
@@ -135,9 +160,11 @@ export async function runUp(
         return EXIT.usage;
       }
     }
+    const metrics = new LifelineMetrics();
     try {
       daemon = await startDaemon({
         workspace: root,
+        metrics,
         ...(options.store !== undefined ? { storePath: resolve(options.store) } : {}),
         logger: terminalLogger(output),
       });
@@ -148,7 +175,13 @@ export async function runUp(
       output.err('The workspace is invalid; fix the errors above (see `lifeline validate`).');
       return EXIT.usage;
     }
-    server = deps.createServer({ service: daemon.service, changes: daemon.changes, alerts: daemon.alerts });
+    server = deps.createServer({
+      service: daemon.service,
+      changes: daemon.changes,
+      alerts: daemon.alerts,
+      metrics,
+      auth: { store: authStore },
+    });
     try {
       await server.listen({ host: options.host, port: options.port });
     } catch (error) {
@@ -186,6 +219,7 @@ export async function runUp(
   } finally {
     await server?.close().catch(() => undefined);
     await daemon?.stop();
+    await authStore?.close();
     await sandbox?.close();
     if (daemon) output.err('daemon stopped');
   }
@@ -199,12 +233,14 @@ export function upCommand(output: Output, done: (code: number) => void, deps?: P
     .option('--host <host>', 'API listen address', DEFAULT_HOST)
     .option('--store <path>', 'SQLite file (default: <workspace>/.lifeline/lifeline.db)')
     .option('--sandbox', 'also run the bundled sandbox vendor (for the example workspace)')
+    .option('--insecure', 'listen on a non-loopback --host although no API token exists')
     .addHelpText(
       'after',
       `
 Examples:
   $ lifeline up examples/acme --sandbox          the quickstart: daemon, API and sandbox vendor
-  $ lifeline up . --port 8080 --host 0.0.0.0     listen on every interface
+  $ lifeline up . --port 8080 --host 0.0.0.0     listen on every interface (needs an API token first,
+                                                 see \`lifeline token create\`, or --insecure)
   $ kill -HUP <pid>                              reload the workspace (saving a file does too)
 
 Exit codes:

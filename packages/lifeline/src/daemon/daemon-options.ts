@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../checks/scheduler/index.js';
 import type { EngineOptions } from '../engine/index.js';
+import type { LifelineMetrics } from '../metrics/lifeline-metrics.js';
 import type { Store } from '../store/index.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
 import type { Workspace } from '../workspace/model.js';
@@ -40,6 +41,8 @@ export interface DaemonOptions {
   resultFlushMs?: number;
   /** Check runs in flight per host (default 8). */
   maxPerHost?: number;
+  /** Where the daemon reports its metrics (`GET /metrics`); without it nothing is measured. */
+  metrics?: LifelineMetrics;
   outbox?: {
     pollMs?: number;
     leaseMs?: number;

@@ -16,7 +16,8 @@ import { Agent } from 'undici';
 import type { AlertBook } from '../alerts/alert-book.js';
 import { KeyRotations } from '../changes/key-rotations.js';
 import { systemClock } from '../checks/scheduler/index.js';
-import { compileEngineConfig } from '../engine/index.js';
+import { compileEngineConfig, incidentById } from '../engine/index.js';
+import { measureStore } from '../metrics/measured-store.js';
 import { defaultStorePath, openSqliteStore, type Store } from '../store/index.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { createChangeLinker, createChangeService } from './change-service-impl.js';
@@ -56,7 +57,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const storePath = options.store
     ? '(injected)'
     : (options.storePath ?? defaultStorePath(loaded.workspace.dir));
-  const store: Store = options.store ?? (await openSqliteStore({ path: storePath }));
+  const opened: Store = options.store ?? (await openSqliteStore({ path: storePath }));
+  // With metrics, every store call is timed (`lifeline_store_operation_duration_seconds`).
+  const metrics = options.metrics;
+  const store: Store = metrics ? measureStore(opened, metrics.storeOperation) : opened;
   const lifetime = new AbortController();
   const signal = lifetime.signal;
   try {
@@ -93,7 +97,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       criteria,
       logger,
       signal,
-      onCommitted: () => wake.dispatcher?.poke(),
+      onCommitted: (decision) => {
+        wake.dispatcher?.poke();
+        // Metrics read only which incident the decision concerned, then that incident as it is now.
+        const id = decision.incidentId;
+        if (metrics && id !== undefined) metrics.committed(id, incidentById(shell.state, id));
+      },
     });
     // Inbound alerts: the book restored from engine_state; on receipt, the playbooks using alerts at once.
     const alerts = new DaemonAlerts({
@@ -124,10 +133,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logger,
       workspace: () => status.workspace,
       windows,
-      onResult: (result) =>
+      onResult: (result) => {
+        metrics?.checkResult(result);
         void signals
           .evaluate(result.integration)
-          .catch((error: unknown) => logger.error('evaluating signals failed', { error: errorText(error) })),
+          .catch((error: unknown) => logger.error('evaluating signals failed', { error: errorText(error) }));
+      },
       ...(env ? { env } : {}),
       ...(options.maxPerHost !== undefined ? { maxPerHost: options.maxPerHost } : {}),
       ...(options.resultFlushMs !== undefined ? { flushMs: options.resultFlushMs } : {}),
@@ -162,11 +173,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       applyEvent: (event) => shell.applyEvent(event),
       http,
       ...(env ? { env } : {}),
+      ...(metrics ? { onSettled: metrics.settled.bind(metrics) } : {}),
     });
     wake.dispatcher = dispatcher;
     // The daemon owns its store: a row still being delivered now was claimed by a daemon that crashed.
     await releaseOrphanedClaims({ store, clock, logger }, signal);
 
+    // Gauges read at scrape time; the incidents in memory now are where breach counting starts.
+    const untrack = metrics?.track({
+      workspace: () => status.workspace,
+      incidents: () => Object.values(shell.state.incidents),
+      measurements: () => windows.measurements,
+      outboxStats: (scrape) => store.outboxStats({ signal: AbortSignal.any([scrape, signal]) }),
+      now: () => clock.now(),
+    });
     checks.schedule(status.workspace);
     // Overdue timers first, in due order, before anything new can happen.
     await shell.start();
@@ -209,6 +229,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        untrack?.();
         watcher?.close();
         signals.stop();
         await checks.stopScheduling();

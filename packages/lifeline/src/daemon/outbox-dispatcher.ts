@@ -73,6 +73,8 @@ export interface OutboxDispatcherOptions {
   http?: Dispatcher;
   /** Sends one message to its channel: `deliverMessage` unless a test looks at what it is given. */
   deliver?: typeof deliverMessage;
+  /** Told how each attempt ended and how long it took on the clock, once settled (the daemon's metrics). */
+  onSettled?: (row: OutboxRow, outcome: 'delivered' | 'failed', ms: number) => void;
 }
 
 interface InFlight {
@@ -240,14 +242,19 @@ export class OutboxDispatcher {
   }
 
   private async process(row: OutboxRow, entry: InFlight): Promise<void> {
+    const startedAt = this.options.clock.now();
     let receipt: unknown;
     try {
       receipt = await this.carryOut(row);
     } catch (error) {
+      const ms = this.options.clock.now() - startedAt;
       await this.failed(row, entry, error);
+      this.options.onSettled?.(row, 'failed', ms);
       return;
     }
+    const ms = this.options.clock.now() - startedAt;
     await this.options.store.completeOutbox(row.id, receipt ?? null, { attempt: entry.attempt });
+    this.options.onSettled?.(row, 'delivered', ms);
   }
 
   private carryOut(row: OutboxRow): Promise<unknown> {

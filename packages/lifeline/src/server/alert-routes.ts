@@ -43,7 +43,8 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertService):
   for (const { url, intake } of ROUTES) {
     app.post<{ Body: unknown }>(
       url,
-      { bodyLimit: ALERT_BODY_LIMIT_BYTES, onRequest: authorize },
+      // Senders are monitoring systems with their own bearer token (`alerts.token`), not API tokens.
+      { bodyLimit: ALERT_BODY_LIMIT_BYTES, onRequest: authorize, config: { permission: 'webhook' } },
       async (request, reply) => {
         const receipt = await alerts.receive(intake, request.body, AbortSignal.timeout(RECEIVE_TIMEOUT_MS));
         switch (receipt.kind) {

@@ -29,6 +29,8 @@ export const DEFAULT_API_TIMEOUT_MS = 10_000;
 export interface ApiClientOptions {
   baseUrl: string;
   timeoutMs?: number;
+  /** An API token (`lifeline token create`), sent as `Authorization: Bearer`; never logged or shown. */
+  token?: string;
 }
 
 export interface ApiClient {
@@ -108,6 +110,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         signal,
         headers: {
           accept: `application/json, ${PROBLEM_CONTENT_TYPE}`,
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

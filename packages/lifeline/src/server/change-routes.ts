@@ -53,13 +53,13 @@ interface GithubRoute {
 export function registerChangeRoutes(app: FastifyInstance, service: ChangeService): void {
   app.post<{ Body: ChangeInput }>(
     `${API_PREFIX}/changes`,
-    { schema: { body: ChangeInputSchema } },
+    { schema: { body: ChangeInputSchema }, config: { permission: 'respond' } },
     async (request, reply) => answer(reply, await service.record(request.body)),
   );
 
   app.get<ListRoute>(
     `${API_PREFIX}/changes`,
-    { schema: { querystring: CHANGE_LIST_QUERY_SCHEMA } },
+    { schema: { querystring: CHANGE_LIST_QUERY_SCHEMA }, config: { permission: 'read' } },
     async (request, reply) => {
       const { integration, since, until, limit, cursor } = request.query;
       const query: ChangeListQuery = {
@@ -100,7 +100,8 @@ export function registerChangeRoutes(app: FastifyInstance, service: ChangeServic
 
     scope.post<{ Body: string }>(
       `${API_PREFIX}/changes/webhook`,
-      { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+      // The webhooks check their own HMAC signatures, with or without API tokens.
+      { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, config: { permission: 'webhook' } },
       async (request, reply) =>
         answer(
           reply,
@@ -114,7 +115,11 @@ export function registerChangeRoutes(app: FastifyInstance, service: ChangeServic
 
     scope.post<GithubRoute & { Body: string }>(
       `${API_PREFIX}/changes/github`,
-      { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, schema: { querystring: GITHUB_QUERY_SCHEMA } },
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+        schema: { querystring: GITHUB_QUERY_SCHEMA },
+        config: { permission: 'webhook' },
+      },
       async (request, reply) =>
         answer(
           reply,

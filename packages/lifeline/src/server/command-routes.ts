@@ -35,6 +35,8 @@ export function registerCommandRoutes(app: FastifyInstance, service: IncidentSer
           params: stepInPath ? STEP_PARAMS_SCHEMA : INCIDENT_PARAMS_SCHEMA,
           body: COMMAND_BODY_SCHEMAS[action],
         },
+        // With a token, the token's name is the actor (see auth/server-auth.ts).
+        config: { permission: 'respond', actorFromToken: true },
       },
       async (request, reply) => {
         const { id, step } = request.params;

@@ -3,7 +3,10 @@
  * It only translates HTTP to the `IncidentService` port: every failure becomes an RFC 9457 problem, bodies are
  * JSON of at most 64 KB, and an exception inside the service is a 500 without internals.
  *
- * Until API tokens exist, the actor of a command is the body's `actor` field (a person id of the workspace).
+ * Every route declares who may call it (`config: { permission }`, see `auth/permissions.ts`); a route without
+ * one is refused at registration. With `auth`, API tokens are enforced once one exists in the store, and the
+ * actor of a command is then the token's name; before that it is the body's `actor` (a person id of the
+ * workspace), as it was before tokens existed.
  *
  * @example
  * const app = createServer({ service });
@@ -13,12 +16,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AlertService } from '../daemon/alert-service.js';
 import type { ChangeService } from '../daemon/change-service.js';
 import type { IncidentService } from '../daemon/incident-service.js';
+import { registerAuditRoute } from '../auth/audit-route.js';
+import { registerServerAuth, requireRoutePermissions, type ServerAuthOptions } from '../auth/server-auth.js';
 import { registerAlertRoutes } from './alert-routes.js';
 import { registerChangeRoutes } from './change-routes.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { BODY_LIMIT_BYTES, problemForError } from './error-problems.js';
 import { registerHealthRoute } from './health-route.js';
 import { registerIncidentRoutes } from './incident-routes.js';
+import { registerMetricsRoute, type MetricsExposition } from './metrics-route.js';
 import { problemOf } from './problem.js';
 import { sendProblem } from './send-problem.js';
 import { createValidatorCompiler } from './validator-compiler.js';
@@ -29,8 +35,12 @@ export interface ServerOptions {
   changes?: ChangeService;
   /** Inbound alerts (`/api/v1/alerts…`); without it those routes do not exist. */
   alerts?: AlertService;
+  /** The daemon's metrics (`GET /metrics`, Prometheus text format); without it the route does not exist. */
+  metrics?: MetricsExposition;
   /** A pino(-compatible) logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
+  /** API tokens, roles and the audit trail (`GET /api/v1/audit`); without it the API is open, as before tokens. */
+  auth?: ServerAuthOptions;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -53,10 +63,15 @@ export function createServer(options: ServerOptions): FastifyInstance {
     sendProblem(reply, problemOf('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // GET /metrics is `read`: scrapers send a viewer token once tokens exist (decision 008).
+  requireRoutePermissions(app, { '/metrics': 'read' });
+  if (options.auth) registerServerAuth(app, options.auth);
   registerHealthRoute(app, options.service);
   registerIncidentRoutes(app, options.service);
   registerCommandRoutes(app, options.service);
   if (options.changes) registerChangeRoutes(app, options.changes);
   if (options.alerts) registerAlertRoutes(app, options.alerts);
+  if (options.auth) registerAuditRoute(app, options.auth.store);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   return app;
 }

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { IncidentService } from '../daemon/incident-service.js';
 
 export function registerHealthRoute(app: FastifyInstance, service: IncidentService): void {
-  app.get('/healthz', async (_request, reply) => {
+  // Open to all: load balancers probe it without a token, and it holds no incident data.
+  app.get('/healthz', { config: { permission: 'public' } }, async (_request, reply) => {
     const report = await service.health();
     return reply.code(report.ok ? 200 : 503).send(report);
   });

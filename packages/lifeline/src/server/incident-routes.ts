@@ -12,7 +12,7 @@ import { sendProblem } from './send-problem.js';
 export function registerIncidentRoutes(app: FastifyInstance, service: IncidentService): void {
   app.get<{ Querystring: IncidentQuery }>(
     `${API_PREFIX}/incidents`,
-    { schema: { querystring: LIST_QUERY_SCHEMA } },
+    { schema: { querystring: LIST_QUERY_SCHEMA }, config: { permission: 'read' } },
     async (request) => {
       const page = await service.listIncidents(request.query);
       return { items: page.items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
@@ -21,7 +21,7 @@ export function registerIncidentRoutes(app: FastifyInstance, service: IncidentSe
 
   app.get<{ Params: { id: string } }>(
     `${API_PREFIX}/incidents/:id`,
-    { schema: { params: INCIDENT_PARAMS_SCHEMA } },
+    { schema: { params: INCIDENT_PARAMS_SCHEMA }, config: { permission: 'read' } },
     async (request, reply) => {
       const incident = await service.getIncident(request.params.id);
       if (!incident) return sendProblem(reply, problemOf('not-found', `no incident ${request.params.id}`));

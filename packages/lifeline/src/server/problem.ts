@@ -15,6 +15,7 @@ export type ProblemKind =
   | 'unauthorized'
   | 'invalid-request'
   | 'payload-too-large'
+  | 'too-many-requests'
   | 'unavailable'
   | 'internal';
 
@@ -26,6 +27,7 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemKind, { status: number; title
   unauthorized: { status: 401, title: 'Unauthorized' },
   'invalid-request': { status: 400, title: 'Invalid request' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
 };

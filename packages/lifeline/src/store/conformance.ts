@@ -7,6 +7,7 @@
  * Imports vitest, so it is not exported from the package entry point: import it from test files only.
  */
 import { afterEach, beforeEach, describe } from 'vitest';
+import { describeAuthCases } from './conformance/auth.cases.js';
 import { describeChangeCases } from './conformance/changes.cases.js';
 import { describeCheckResultCases } from './conformance/check-results.cases.js';
 import { describeEnginePersistenceCases } from './conformance/engine-persistence.cases.js';
@@ -85,5 +86,6 @@ export function describeStoreConformance(name: string, open: OpenStoreForTest): 
     describeEngineReadCases(harness);
     describeMetaAndLifecycleCases(harness);
     describeChangeCases(harness);
+    describeAuthCases(harness);
   });
 }

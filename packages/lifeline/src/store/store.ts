@@ -25,6 +25,14 @@ import type {
 import type { LatencyHistogram } from './latency-histogram.js';
 import type { ChangeRecord } from '../changes/change.js';
 import type { ChangePage, ChangeQuery, RecordChangeOutcome } from './change-records.js';
+import type {
+  ApiToken,
+  ApiTokenRecord,
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  RevokeApiTokenOutcome,
+} from '../auth/auth-records.js';
 
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 
@@ -313,4 +321,30 @@ export interface Store {
    * const { items } = await store.listChanges({ since: triggeredAt - 24 * HOUR_MS, until: now + 1 });
    */
   listChanges(query?: ChangeQuery, options?: StoreCallOptions): Promise<ChangePage>;
+
+  // ─── API tokens and the audit trail (records: `auth/auth-records.ts`) ────────────────────────────────────
+
+  /**
+   * Stores a new token (its hash, never its secret). Rejected with `store-invalid-input`, nothing written, when
+   * the input is invalid, the id exists, or a token of that name is not revoked.
+   */
+  createApiToken(token: ApiTokenRecord, options?: StoreCallOptions): Promise<void>;
+
+  /** Every token, revoked ones included, oldest first; without hashes. */
+  listApiTokens(options?: StoreCallOptions): Promise<ApiToken[]>;
+
+  /** The tokens not revoked, with their hashes, oldest first: what the API checks a bearer token against. */
+  activeApiTokens(options?: StoreCallOptions): Promise<ApiTokenRecord[]>;
+
+  /** Sets `lastUsedAt` (never backwards); an unknown id changes nothing. */
+  touchApiToken(id: string, at: number, options?: StoreCallOptions): Promise<void>;
+
+  /** Revokes a token for good: from then on it is not among `activeApiTokens`. Revoking twice changes nothing. */
+  revokeApiToken(id: string, at: number, options?: StoreCallOptions): Promise<RevokeApiTokenOutcome>;
+
+  /** Appends one row to the audit trail. */
+  recordAudit(entry: AuditEntry, options?: StoreCallOptions): Promise<void>;
+
+  /** The audit trail newest first (in the order rows were written), a page at a time, with a keyset cursor. */
+  listAudit(query?: AuditQuery, options?: StoreCallOptions): Promise<AuditPage>;
 }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Migration } from '../migration-plan.js';
 import { CHANGES_MIGRATION } from './migrations/004-changes.js';
 import { OUTBOX_OPEN_LANES_MIGRATION } from './migrations/005-outbox-open-lanes.js';
+import { API_TOKENS_AND_AUDIT_MIGRATION } from './migrations/006-api-tokens-and-audit.js';
 
 export type SqliteMigration = Migration<Database.Database>;
 
@@ -190,4 +191,5 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   },
   CHANGES_MIGRATION,
   OUTBOX_OPEN_LANES_MIGRATION,
+  API_TOKENS_AND_AUDIT_MIGRATION,
 ];

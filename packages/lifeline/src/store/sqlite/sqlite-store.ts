@@ -64,6 +64,15 @@ import {
   type CompactionTurn,
 } from './sqlite-compaction.js';
 import { SqliteChangeTables } from './sqlite-changes.js';
+import { SqliteAuthTables } from './sqlite-auth.js';
+import type {
+  ApiToken,
+  ApiTokenRecord,
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  RevokeApiTokenOutcome,
+} from '../../auth/auth-records.js';
 import { SqliteEngineTables } from './sqlite-engine.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 import {
@@ -173,6 +182,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly tiers: readonly [TierStatements, TierStatements, TierStatements];
   private readonly engine: SqliteEngineTables;
   private readonly changes: SqliteChangeTables;
+  private readonly auth: SqliteAuthTables;
   private readonly recordTransaction: Database.Transaction<
     (results: readonly CheckResult[]) => Map<string, number>
   >;
@@ -188,6 +198,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.tiers = prepareTierStatements(db);
     this.engine = new SqliteEngineTables(db, options.now);
     this.changes = new SqliteChangeTables(db, options.now);
+    this.auth = new SqliteAuthTables(db);
     this.recordTransaction = db.transaction((results: readonly CheckResult[]) => this.writeResults(results));
     this.compactTransaction = db.transaction((turn: () => CompactionTurn) => turn());
   }
@@ -385,6 +396,34 @@ class SqliteStoreImpl implements SqliteStore {
 
   async listChanges(query?: ChangeQuery, options?: StoreCallOptions): Promise<ChangePage> {
     return this.run('listChanges', options, () => this.changes.listChanges(query));
+  }
+
+  async createApiToken(token: ApiTokenRecord, options?: StoreCallOptions): Promise<void> {
+    return this.run('createApiToken', options, () => this.auth.createApiToken(token));
+  }
+
+  async listApiTokens(options?: StoreCallOptions): Promise<ApiToken[]> {
+    return this.run('listApiTokens', options, () => this.auth.listApiTokens());
+  }
+
+  async activeApiTokens(options?: StoreCallOptions): Promise<ApiTokenRecord[]> {
+    return this.run('activeApiTokens', options, () => this.auth.activeApiTokens());
+  }
+
+  async touchApiToken(id: string, at: number, options?: StoreCallOptions): Promise<void> {
+    return this.run('touchApiToken', options, () => this.auth.touchApiToken(id, at));
+  }
+
+  async revokeApiToken(id: string, at: number, options?: StoreCallOptions): Promise<RevokeApiTokenOutcome> {
+    return this.run('revokeApiToken', options, () => this.auth.revokeApiToken(id, at));
+  }
+
+  async recordAudit(entry: AuditEntry, options?: StoreCallOptions): Promise<void> {
+    return this.run('recordAudit', options, () => this.auth.recordAudit(entry));
+  }
+
+  async listAudit(query?: AuditQuery, options?: StoreCallOptions): Promise<AuditPage> {
+    return this.run('listAudit', options, () => this.auth.listAudit(query));
   }
 
   async diagnostics(options?: StoreCallOptions): Promise<SqliteStoreDiagnostics> {
