@@ -6,14 +6,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../checks/scheduler/index.js';
 import { loadAcme } from '../engine/acme-fixture.js';
-import { compileEngineConfig, emptyState, type EngineEvent, type EngineState } from '../engine/index.js';
+import {
+  compileEngineConfig,
+  decide,
+  emptyState,
+  type EngineEvent,
+  type EngineState,
+  type Timer,
+} from '../engine/index.js';
 import { T0 } from '../engine/test-support.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import type { Workspace } from '../workspace/model.js';
 import { CriteriaWatch } from './criteria-watch.js';
 import { EngineShell } from './engine-shell.js';
 import { silentLogger } from './logger.js';
-import { stateFromSnapshot } from './state-records.js';
+import { incidentFromRecord, stateFromSnapshot } from './state-records.js';
 
 const FIRED: EngineEvent = { kind: 'signal-fired', playbookId: 'payments-latency', signature: 'sig-latency' };
 const MINUTE = 60_000;
@@ -80,6 +87,75 @@ describe('EngineShell', () => {
     await expect(shell.applyEvent(FIRED)).rejects.toThrow('disk full');
     expect(shell.state).toEqual(emptyState());
     expect(await store.getIncident('INC-1')).toBeUndefined();
+  });
+
+  it('applies a decision in memory only after its commit, and a failed write applies nothing', async () => {
+    const clock = new FakeClock(T0);
+    let failing = false;
+    const flaky: Store = Object.create(store, {
+      applyDecision: {
+        value: (...args: Parameters<Store['applyDecision']>) =>
+          failing ? Promise.reject(new Error('disk full')) : store.applyDecision(...args),
+      },
+    }) as Store;
+    const shell = shellOn(clock, emptyState(), flaky);
+    await shell.applyEvent(FIRED);
+    const before = structuredClone(shell.state);
+    const incident = shell.state.incidents['INC-1'];
+    failing = true;
+    clock.jump(5 * MINUTE);
+    await expect(
+      shell.applyEvent({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' }),
+    ).rejects.toThrow('disk full');
+    await expect(shell.applyEvent({ ...FIRED, signature: 'sig-other' })).rejects.toThrow('disk full');
+    expect(shell.state).toEqual(before);
+    failing = false;
+    const decision = await shell.applyEvent({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' });
+    expect(decision.outcome).toEqual({ kind: 'ok' });
+    // Records change in place; the incident objects in them are replaced, so one read earlier stays as it was.
+    expect(shell.state.incidents['INC-1']?.status).toBe('acknowledged');
+    expect(incident?.status).toBe('triggered');
+    expect((await reloaded(clock)).incidents).toEqual(shell.state.incidents);
+  });
+
+  it('decides as the whole-state decide does, and keeps its timer index through prune and adopt', async () => {
+    const clock = new FakeClock(T0);
+    const shell = shellOn(clock);
+    const config = compileEngineConfig(workspace);
+    let pure = emptyState();
+    const both = async (event: EngineEvent) => {
+      const expected = decide(config, pure, event, clock.now());
+      const decision = await shell.applyEvent(event);
+      expect(decision.outcome).toEqual(expected.outcome);
+      pure = expected.state;
+      expect(shell.state).toEqual(pure);
+    };
+    await both(FIRED);
+    await both({ ...FIRED, signature: 'sig-b' });
+    clock.jump(20 * MINUTE);
+    await both({ kind: 'acknowledge', incidentId: 'INC-1', actor: 'alice' });
+    await both({ kind: 'resolve', incidentId: 'INC-1', actor: 'alice', text: 'done' });
+    const settled = Object.values(shell.state.timers).filter((t) => t.incidentId === 'INC-1');
+    expect(settled.length).toBeGreaterThan(0);
+
+    // Past the reopen window INC-1 leaves memory with its timers and signature entry; INC-2 stays whole.
+    clock.jump(2 * 60 * MINUTE);
+    const kept = Object.values(shell.state.timers).filter((t) => t.incidentId === 'INC-2');
+    expect(await shell.exclusive(async () => shell.prune(clock.now(), 30 * MINUTE))).toEqual(['INC-1']);
+    expect(Object.keys(shell.state.incidents)).toEqual(['INC-2']);
+    expect(Object.values(shell.state.timers)).toEqual(kept);
+    expect(shell.state.signatures).toEqual({ 'sig-b': 'INC-2' });
+
+    // Read back from the store, it decides again as before; its timers are found through the index.
+    const detail = await store.getIncident('INC-1');
+    const timers = (detail?.timers ?? []).map((row) => row.payload as Timer);
+    await shell.exclusive(async () => {
+      shell.adopt(incidentFromRecord(detail!.incident, detail!.timeline), timers);
+    });
+    pure = structuredClone(shell.state);
+    await both({ kind: 'note', incidentId: 'INC-1', actor: 'alice', text: 'post-mortem booked' });
+    clock.jump(60 * MINUTE);
+    await both({ kind: 'note', incidentId: 'INC-2', actor: 'alice', text: 'still on it' });
   });
 
   it('fires due timers on the clock in order, and a restarted shell fires the overdue ones at once', async () => {

@@ -1,9 +1,12 @@
 /**
- * The imperative shell around `decide`: the one place events become committed decisions. `applyEvent` runs on a
- * serial queue: decide against the current state, persist the diff (the incident, its new timeline entries,
- * changed timers, effects as outbox rows, counters and criteria states) with one `applyDecision` transaction,
- * and only once that committed, swap the in-memory state and tell the dispatcher there is work. A failed write
- * leaves the state as it was, so memory never runs ahead of the store.
+ * The imperative shell around the engine: the one place events become committed decisions. `applyEvent` runs on a
+ * serial queue: `decideChanges` against the current state, persist exactly those changes (the incident, its new
+ * timeline entries, the timers it created or settled, effects as outbox rows, counters and criteria states) with
+ * one `applyDecision` transaction, and only once that committed, apply the changes to the state in memory and tell
+ * the dispatcher there is work. A failed write applies nothing, so memory never runs ahead of the store.
+ *
+ * The state in memory is the shell's own (`ShellState`) and changes in place: a decision costs O(one incident),
+ * not a copy of every incident and timer (see docs/decisions/007-engine-decisions-return-changes.md).
  *
  * Durable timers: one clock timer points at the engine's next timer; on wake every due timer becomes a
  * `timer-due` event, in (dueAt, id) order. Overdue timers of a restarted daemon fire the same way, at once. A
@@ -11,13 +14,16 @@
  */
 import type { Clock, TimerHandle } from '../checks/scheduler/index.js';
 import {
-  decide,
+  decideChanges,
   type Decision,
   type EngineConfig,
   type EngineEvent,
   type EngineState,
+  type Effect,
   type Incident,
+  type StateChanges,
   type Timer,
+  type TimerIndex,
 } from '../engine/index.js';
 import type { DecisionChange, EngineStateEntry } from '../store/engine-records.js';
 import type { Store } from '../store/index.js';
@@ -37,18 +43,25 @@ export interface EngineShellOptions {
   store: Store;
   clock: Clock;
   config: EngineConfig;
+  /**
+   * The state to continue from, e.g. fresh from `stateFromSnapshot`. The shell takes it over and changes it in
+   * place (copying ~100,000 timers would cost a restart ~0.2 s): hand it a state nothing else uses.
+   */
   state: EngineState;
   criteria: CriteriaWatch;
   logger: DaemonLogger;
   /** Aborts store calls on shutdown. */
   signal: AbortSignal;
-  /** Called after each committed decision (the dispatcher then looks for new outbox rows). */
+  /**
+   * Called after each committed decision (the dispatcher then looks for new outbox rows). `decision.state` is the
+   * shell's live state, already changed by the decision; read it there and then, do not keep it.
+   */
   onCommitted: (decision: Decision) => void;
 }
 
 export class EngineShell {
   private readonly queue = new SerialQueue();
-  private current: EngineState;
+  private readonly own: ShellState;
   private config: EngineConfig;
   private timer: TimerHandle | undefined;
   private stopped = true;
@@ -58,13 +71,23 @@ export class EngineShell {
   private readonly pending: TimerQueue;
 
   constructor(private readonly options: EngineShellOptions) {
-    this.current = options.state;
+    const timers = Object.values(options.state.timers);
+    this.own = new ShellState(options.state, timers);
     this.config = options.config;
-    this.pending = new TimerQueue(Object.values(options.state.timers));
+    this.pending = new TimerQueue(timers);
   }
 
+  /**
+   * The engine state in memory: a live, read-only view that changes in place as decisions commit. The incident
+   * and timer objects in it are replaced, never changed, so an incident read from it stays as it was; the records
+   * holding them do not (copy them if you need the state of one moment).
+   */
   get state(): EngineState {
-    return this.current;
+    return this.own.state;
+  }
+
+  private get current(): EngineState {
+    return this.own.state;
   }
 
   get engineConfig(): EngineConfig {
@@ -88,22 +111,19 @@ export class EngineShell {
   /** Decides and commits at once; only from inside `exclusive`. */
   async applyNow(event: EngineEvent): Promise<Decision> {
     const now = this.options.clock.now();
-    const before = this.current;
-    const decision = decide(this.config, before, event, now);
-    if (decision.outcome.kind !== 'ok' || decision.incidentId === undefined) return decision;
+    const { changes, ...decided } = decideChanges(this.config, this.current, event, now, this.own.index);
+    const decision: Decision = { state: this.current, ...decided };
+    if (!changes) return decision;
     const criteria = this.options.criteria.takeDirty();
-    const change = this.changeOf(before, decision, now, criteria);
+    const change = this.changeOf(changes, decision.effects, now, criteria);
     try {
       await this.options.store.applyDecision(change, { signal: this.options.signal });
     } catch (error) {
       this.options.criteria.restoreDirty(criteria);
       throw error;
     }
-    this.current = decision.state;
-    for (const row of change.timers ?? []) {
-      const timer = this.current.timers[row.id];
-      if (timer) this.pending.push(timer);
-    }
+    this.own.apply(changes);
+    for (const timer of changes.timers.values()) this.pending.push(timer);
     this.arm();
     try {
       this.options.onCommitted(decision);
@@ -138,13 +158,7 @@ export class EngineShell {
    * so a command on it can be decided. Only from inside `exclusive`.
    */
   adopt(incident: Incident, timers: readonly Timer[]): void {
-    if (Object.hasOwn(this.current.incidents, incident.id)) return;
-    const own = Object.fromEntries(timers.map((t) => [t.id, t] as const));
-    this.current = {
-      ...this.current,
-      incidents: { ...this.current.incidents, [incident.id]: incident },
-      timers: { ...own, ...this.current.timers },
-    };
+    if (!this.own.adopt(incident, timers)) return;
     for (const timer of timers) this.pending.push(this.current.timers[timer.id] ?? timer);
   }
 
@@ -153,20 +167,7 @@ export class EngineShell {
    * the store keeps them. Returns the ids dropped. Only from inside `exclusive`.
    */
   prune(now: number, keepMs: number): string[] {
-    const gone = Object.values(this.current.incidents)
-      .filter((i) => i.status === 'resolved' && (i.resolvedAt ?? now) < now - keepMs)
-      .map((i) => i.id);
-    if (gone.length === 0) return gone;
-    const drop = new Set(gone);
-    const keep = <T>(record: Record<string, T>, pick: (value: T) => string) =>
-      Object.fromEntries(Object.entries(record).filter(([, value]) => !drop.has(pick(value))));
-    this.current = {
-      ...this.current,
-      incidents: keep(this.current.incidents, (i) => i.id),
-      timers: keep(this.current.timers, (t) => t.incidentId),
-      signatures: keep(this.current.signatures, (id) => id),
-    };
-    return gone;
+    return this.own.prune(now, keepMs);
   }
 
   /** Stops waking and waits for the decisions already queued. */
@@ -181,20 +182,30 @@ export class EngineShell {
     return this.queue.idle();
   }
 
+  /** The rows of a decision, from its changes and the state before it (not yet changed). */
   private changeOf(
-    before: EngineState,
-    decision: Decision,
+    changes: StateChanges,
+    effects: readonly Effect[],
     now: number,
     criteria: EngineStateEntry[],
   ): DecisionChange {
-    const after = decision.state;
-    const rows = incidentRows(before, after, decision.incidentId ?? '', now);
-    const outbox = decision.effects.flatMap((effect) => {
-      const incident = after.incidents[effect.incidentId];
+    const { incidents } = this.current;
+    const id = changes.incident.id;
+    const previous = Object.hasOwn(incidents, id) ? incidents[id] : undefined;
+    const rows = incidentRows(previous, changes, now);
+    const outbox = effects.flatMap((effect) => {
+      const incident =
+        effect.incidentId === id
+          ? changes.incident
+          : Object.hasOwn(incidents, effect.incidentId)
+            ? incidents[effect.incidentId]
+            : undefined;
       return incident ? outboxRowsOf(this.config, incident, effect, now) : [];
     });
     const engineState = [...criteria];
-    if (after.nextIncidentNumber !== before.nextIncidentNumber) engineState.push(countersEntry(after));
+    const next = changes.nextIncidentNumber;
+    if (next !== undefined && next !== this.current.nextIncidentNumber)
+      engineState.push(countersEntry({ nextIncidentNumber: next }));
     return { ...rows, outbox, engineState };
   }
 
@@ -264,4 +275,89 @@ export class EngineShell {
     if (retry) this.arm(TIMER_RETRY_MS);
     else this.arm();
   }
+}
+
+/**
+ * The shell's own engine state, changed in place, and its index of timers by incident (what lets `decideChanges`
+ * find one incident's timers without a scan). It takes over the state handed in (its records change in place);
+ * incident and timer objects in them are replaced, never mutated. Exported for the engine benchmark, which
+ * measures the core the same way the shell runs it.
+ */
+export class ShellState {
+  /** Incident id → ids of its timers in `state` (settled ones too, so a pruned incident takes them all along). */
+  private readonly timerIds = new Map<string, Set<string>>();
+  readonly index: TimerIndex = {
+    timersOf: (incidentId) => {
+      const timers: Timer[] = [];
+      for (const id of this.timerIds.get(incidentId) ?? []) {
+        const timer = this.state.timers[id];
+        if (timer) timers.push(timer);
+      }
+      return timers;
+    },
+  };
+
+  /** `timers`: the state's timers, when the caller already listed them. */
+  constructor(
+    readonly state: EngineState,
+    timers: Iterable<Timer> = Object.values(state.timers),
+  ) {
+    for (const timer of timers) this.indexTimer(timer);
+  }
+
+  /** Applies a committed decision's changes: the in-place twin of the engine's `applyChanges`. */
+  apply(changes: StateChanges): void {
+    const { state } = this;
+    setOwn(state.incidents, changes.incident.id, changes.incident);
+    for (const [id, timer] of changes.timers) {
+      setOwn(state.timers, id, timer);
+      this.indexTimer(timer);
+    }
+    for (const [signature, id] of Object.entries(changes.signatures ?? {}))
+      setOwn(state.signatures, signature, id);
+    if (changes.nextIncidentNumber !== undefined) state.nextIncidentNumber = changes.nextIncidentNumber;
+  }
+
+  /** Adds an incident read back from the store and its timers (those already held win); false if it was there. */
+  adopt(incident: Incident, timers: readonly Timer[]): boolean {
+    const { state } = this;
+    if (Object.hasOwn(state.incidents, incident.id)) return false;
+    setOwn(state.incidents, incident.id, incident);
+    for (const timer of timers) {
+      if (Object.hasOwn(state.timers, timer.id)) continue;
+      setOwn(state.timers, timer.id, timer);
+      this.indexTimer(timer);
+    }
+    return true;
+  }
+
+  /** Drops incidents resolved longer than `keepMs` ago, with their timers and signature entries; their ids. */
+  prune(now: number, keepMs: number): string[] {
+    const { state } = this;
+    const gone = Object.values(state.incidents)
+      .filter((i) => i.status === 'resolved' && (i.resolvedAt ?? now) < now - keepMs)
+      .map((i) => i.id);
+    for (const id of gone) {
+      const incident = state.incidents[id]!;
+      delete state.incidents[id];
+      for (const timerId of this.timerIds.get(id) ?? []) delete state.timers[timerId];
+      this.timerIds.delete(id);
+      if (Object.hasOwn(state.signatures, incident.signature) && state.signatures[incident.signature] === id)
+        delete state.signatures[incident.signature];
+    }
+    return gone;
+  }
+
+  private indexTimer(timer: Timer): void {
+    const ids = this.timerIds.get(timer.incidentId);
+    if (ids) ids.add(timer.id);
+    else this.timerIds.set(timer.incidentId, new Set([timer.id]));
+  }
+}
+
+/** Sets an own property, even for the key `__proto__` (signatures come from outside). */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  else record[key] = value;
 }

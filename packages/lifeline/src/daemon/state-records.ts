@@ -1,10 +1,17 @@
 /**
  * The mapping between the engine's pure state and the store's records, both ways: what one decision changed
- * (the incident it concerned, its new timeline entries, the timers it created or settled) as store rows, and the
+ * (its `StateChanges`: the incident it concerned, its new timeline entries, the timers it created or settled) as
+ * store rows, built from the changes alone so writing a decision costs O(one incident), and the
  * engine state rebuilt from the snapshot a restarted daemon loads. Engine-state keys the daemon owns are
  * defined here too, so every writer and reader spells them the same.
  */
-import { emptyState, type EngineState, type Incident, type Timer } from '../engine/index.js';
+import {
+  emptyState,
+  type EngineState,
+  type Incident,
+  type StateChanges,
+  type Timer,
+} from '../engine/index.js';
 import type {
   EngineSnapshot,
   EngineStateEntry,
@@ -64,39 +71,25 @@ export function timerRecord(timer: Timer): TimerRecord {
   };
 }
 
-/**
- * Timers the decision created or changed: `commitDraft` replaces exactly those objects, so identity tells. Runs
- * once per commit over every timer in the state, hence a plain loop over the keys: `Object.entries` allocated a
- * pair per timer and took twice as long (see bench/engine.ts).
- */
-export function changedTimers(before: EngineState, after: EngineState): Timer[] {
-  const changed: Timer[] = [];
-  for (const id of Object.keys(after.timers)) {
-    const timer = after.timers[id]!;
-    if (!Object.hasOwn(before.timers, id) || before.timers[id] !== timer) changed.push(timer);
-  }
-  return changed;
-}
-
-export function countersEntry(state: EngineState): EngineStateEntry {
+export function countersEntry(state: Pick<EngineState, 'nextIncidentNumber'>): EngineStateEntry {
   const document: Counters = { nextIncidentNumber: state.nextIncidentNumber };
   return { key: COUNTERS_KEY, document };
 }
 
-/** The incident's own rows of a decision: the record, the timeline entries after `before`, changed timers. */
+/**
+ * The incident's own rows of a decision: the record, the timeline entries added since `previous` (the incident as
+ * it was before the decision; undefined for a new one), and the timers the decision created or changed.
+ */
 export function incidentRows(
-  before: EngineState,
-  after: EngineState,
-  incidentId: string,
+  previous: Incident | undefined,
+  changes: StateChanges,
   now: number,
 ): { incidents: IncidentRecord[]; timeline: TimelineRecord[]; timers: TimerRecord[] } {
-  const incident = after.incidents[incidentId];
-  if (!incident) return { incidents: [], timeline: [], timers: [] };
-  const previous = Object.hasOwn(before.incidents, incidentId) ? before.incidents[incidentId] : undefined;
+  const { incident } = changes;
   return {
     incidents: [incidentRecord(incident, now)],
     timeline: timelineRecords(incident, previous?.timeline.length ?? 0),
-    timers: changedTimers(before, after).map(timerRecord),
+    timers: [...changes.timers.values()].map(timerRecord),
   };
 }
 

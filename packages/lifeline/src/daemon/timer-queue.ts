@@ -14,7 +14,9 @@ export class TimerQueue {
   private readonly heap: Timer[] = [];
 
   constructor(timers: Iterable<Timer> = []) {
-    for (const timer of timers) if (timer.status === 'pending') this.push(timer);
+    // Bottom-up heap construction: O(n) for a restarted daemon's tens of thousands of timers, not O(n log n).
+    for (const timer of timers) if (timer.status === 'pending') this.heap.push(timer);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   /** Entries held, stale ones included (for tests and diagnostics). */
@@ -64,7 +66,12 @@ export class TimerQueue {
     const last = heap.pop();
     if (heap.length === 0 || last === undefined) return;
     heap[0] = last;
-    let i = 0;
+    this.siftDown(0);
+  }
+
+  private siftDown(from: number): void {
+    const heap = this.heap;
+    let i = from;
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;

@@ -1,16 +1,18 @@
 // Property test: random event sequences against the acme workspace never reach an invalid state, never revive a
 // timer, never emit an effect id twice, keep response targets consistent, and a duplicated event adds no effects.
+// Over the same sequences, `decideChanges` + `applyChanges` is `decide`, and a timer index changes no decision.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../workspace/model.js';
 import { loadAcme } from './acme-fixture.js';
 import { compileEngineConfig, membersOf, type EngineConfig } from './config.js';
-import { decide } from './decide.js';
+import { applyChanges } from './changes.js';
+import { decide, decideChanges } from './decide.js';
 import { stateViolations, transitionViolations } from './invariants.js';
 import { emptyState } from './state.js';
 import { HOUR, MINUTE, T0, deepFreeze } from './test-support.js';
 import { dueTimers } from './timers.js';
-import type { Decision, EngineEvent, EngineState, Incident } from './types.js';
+import type { Decision, EngineEvent, EngineState, Incident, Timer, TimerIndex } from './types.js';
 
 let workspace: Workspace;
 let config: EngineConfig;
@@ -285,6 +287,50 @@ describe('decide over random event sequences (acme)', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+/**
+ * An index as a caller may keep it, lazily cleaned: every timer of the incident (settled ones too), plus stale
+ * copies that still say pending. The engine must trust only the state for what an entry is.
+ */
+function indexOf(state: EngineState): TimerIndex {
+  const byIncident = new Map<string, Timer[]>();
+  for (const timer of Object.values(state.timers)) {
+    const list = byIncident.get(timer.incidentId) ?? [];
+    list.push(timer);
+    if (timer.status !== 'pending') list.push({ ...timer, status: 'pending' });
+    list.push({ ...timer, id: `${timer.id}:gone` });
+    byIncident.set(timer.incidentId, list);
+  }
+  return { timersOf: (incidentId) => byIncident.get(incidentId) ?? [] };
+}
+
+describe('decideChanges over random event sequences (acme)', () => {
+  it('applied with applyChanges gives exactly the decision of decide, with a timer index or without', () => {
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 5, maxLength: 60, size: 'max' }), (actions) => {
+        let state = emptyState();
+        let now = T0;
+        for (const { action: a, twice } of actions) {
+          if (a.t === 'advance') now += a.ms;
+          for (const event of [...eventsOf(state, now, a), ...(twice ? eventsOf(state, now, a) : [])]) {
+            const whole = decide(config, state, event, now);
+            const scanned = decideChanges(config, deepFreeze(state), event, now);
+            const indexed = decideChanges(config, state, event, now, indexOf(state));
+            expect(indexed).toEqual(scanned);
+            const { changes, ...rest } = scanned;
+            expect(changes !== undefined).toBe(scanned.outcome.kind === 'ok');
+            expect({ state: changes ? applyChanges(state, changes) : state, ...rest }).toEqual(whole);
+            // The changes are one incident's: its record and its own timers.
+            for (const timer of changes?.timers.values() ?? [])
+              expect(timer.incidentId).toBe(changes?.incident.id);
+            state = whole.state;
+          }
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

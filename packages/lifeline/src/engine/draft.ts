@@ -1,8 +1,9 @@
 /**
  * The working copy of one decision. `decide` never mutates its input: it copies the one incident an event concerns
- * into a draft, the concern modules change the draft (timeline, timers, effects) and `commitDraft` builds the next
- * state around it. Keeping mutation inside a private copy makes the concern modules read like the rules they
- * implement, while the decision as a whole stays a pure function.
+ * into a draft, the concern modules change the draft (timeline, timers, effects) and `changesOf` hands back what
+ * changed. Keeping mutation inside a private copy makes the concern modules read like the rules they implement,
+ * while the decision as a whole stays a pure function. Everything here costs O(one incident): the incident's
+ * timers come from the caller's `TimerIndex` when it has one, never from a walk over every timer.
  */
 import type { EngineConfig } from './config.js';
 import { assertNever } from './assert-never.js';
@@ -12,9 +13,11 @@ import {
   type Effect,
   type EngineState,
   type Incident,
+  type StateChanges,
   type TargetKind,
   type TimelineKind,
   type Timer,
+  type TimerIndex,
   type TimerRef,
 } from './types.js';
 
@@ -25,36 +28,37 @@ export interface Draft {
   readonly incident: Incident;
   /** Timers of the input state (read-only). */
   readonly baseTimers: Readonly<Record<string, Timer>>;
+  /** The caller's index of timers by incident; without it, the incident's timers are found by a scan. */
+  readonly index: TimerIndex | undefined;
   /** Timers created or changed during this decision, by id. */
   readonly timers: Map<string, Timer>;
   readonly effects: Effect[];
 }
 
-export function draftOf(config: EngineConfig, state: EngineState, incident: Incident, now: number): Draft {
+export function draftOf(
+  config: EngineConfig,
+  state: EngineState,
+  incident: Incident,
+  now: number,
+  index?: TimerIndex,
+): Draft {
   return {
     config,
     now,
     incident: structuredClone(incident),
     baseTimers: state.timers,
+    index,
     timers: new Map(),
     effects: [],
   };
 }
 
-/** The next state: the input state with the draft's incident and timers swapped in. */
-export function commitDraft(
-  state: EngineState,
+/** What the decision changed: the draft's incident and timers, plus the state-wide parts given (a new incident's). */
+export function changesOf(
   draft: Draft,
-  changes: Partial<EngineState> = {},
-): EngineState {
-  const timers = { ...state.timers };
-  for (const [id, timer] of draft.timers) timers[id] = timer;
-  return {
-    ...state,
-    ...changes,
-    incidents: { ...state.incidents, [draft.incident.id]: draft.incident },
-    timers,
-  };
+  extra: Pick<StateChanges, 'signatures' | 'nextIncidentNumber'> = {},
+): StateChanges {
+  return { ...extra, incident: draft.incident, timers: draft.timers };
 }
 
 /** Own-property lookup in a state record (ids and signatures come from outside and may be `constructor`). */
@@ -135,9 +139,7 @@ export function fire(draft: Draft, id: string): boolean {
 /** Pending timers of the draft's incident, earliest first (ties by id, like the shell delivers them). */
 export function pendingTimers(draft: Draft, match: (timer: Timer) => boolean = () => true): Timer[] {
   const byId = new Map<string, Timer>();
-  for (const timer of Object.values(draft.baseTimers)) {
-    if (timer.incidentId === draft.incident.id) byId.set(timer.id, timer);
-  }
+  for (const timer of baseTimersOf(draft)) byId.set(timer.id, timer);
   for (const [id, timer] of draft.timers) byId.set(id, timer);
   return [...byId.values()]
     .filter((t) => t.status === 'pending' && match(t))
@@ -148,4 +150,17 @@ export function pendingTimers(draft: Draft, match: (timer: Timer) => boolean = (
 export function cancelTimers(draft: Draft, match: (timer: Timer) => boolean): void {
   for (const timer of pendingTimers(draft, match))
     draft.timers.set(timer.id, { ...timer, status: 'cancelled' });
+}
+
+/** The draft incident's timers in the input state: from the index when there is one (O(incident)), else a scan. */
+function baseTimersOf(draft: Draft): Timer[] {
+  const incidentId = draft.incident.id;
+  if (!draft.index) return Object.values(draft.baseTimers).filter((t) => t.incidentId === incidentId);
+  const timers: Timer[] = [];
+  for (const entry of draft.index.timersOf(incidentId)) {
+    // The state is the source of truth: an index entry counts only as the state has that timer.
+    const timer = own(draft.baseTimers, entry.id);
+    if (timer?.incidentId === incidentId) timers.push(timer);
+  }
+  return timers;
 }

@@ -7,28 +7,44 @@
 import { applyToIncident, unchanged } from './apply.js';
 import { assertNever } from './assert-never.js';
 import type { EngineConfig, PlaybookView } from './config.js';
-import { commitDraft, draftOf, record, type Draft } from './draft.js';
+import { changesOf, draftOf, record, type Draft } from './draft.js';
 import { startEscalation } from './escalation.js';
 import { notFound, ok } from './outcomes.js';
 import { startTargets } from './response-targets.js';
-import { indexSignature, matchSignature } from './signature-index.js';
+import { matchSignature } from './signature-index.js';
 import { startRun } from './steps.js';
 import { renderTemplate, templateVars } from './templates.js';
-import type { Decision, EngineState, Incident, MeasuredValues, Outcome, SystemEvent } from './types.js';
+import type {
+  DecisionChanges,
+  EngineState,
+  Incident,
+  MeasuredValues,
+  Outcome,
+  SystemEvent,
+  TimerIndex,
+} from './types.js';
 
 type Fired = Extract<SystemEvent, { kind: 'signal-fired' }>;
 
-export function onSignalFired(config: EngineConfig, state: EngineState, event: Fired, now: number): Decision {
+const NO_TIMERS: TimerIndex = { timersOf: () => [] };
+
+export function onSignalFired(
+  config: EngineConfig,
+  state: EngineState,
+  event: Fired,
+  now: number,
+  index?: TimerIndex,
+): DecisionChanges {
   const view = config.playbooks.get(event.playbookId);
-  if (!view) return unchanged(state, notFound(`no playbook ${event.playbookId}`));
+  if (!view) return unchanged(notFound(`no playbook ${event.playbookId}`));
   const match = matchSignature(state, event.signature, now, config.reopenWindowMs);
   switch (match.kind) {
     case 'new':
       return openIncident(config, state, view, event, now);
     case 'occurrence':
-      return applyToIncident(config, state, match.incident.id, now, (d) => recordOccurrence(d, event));
+      return applyToIncident(config, state, match.incident.id, now, (d) => recordOccurrence(d, event), index);
     case 'reopen':
-      return applyToIncident(config, state, match.incident.id, now, (d) => reopen(d, event));
+      return applyToIncident(config, state, match.incident.id, now, (d) => reopen(d, event), index);
     default:
       return assertNever(match, 'signature match');
   }
@@ -40,17 +56,18 @@ function openIncident(
   view: PlaybookView,
   event: Fired,
   now: number,
-): Decision {
+): DecisionChanges {
   const id = `INC-${state.nextIncidentNumber}`;
-  const draft = draftOf(config, state, newIncident(config, view, event, id, now), now);
+  // A new id has no timers in the state yet: nothing to look up, with or without the caller's index.
+  const draft = draftOf(config, state, newIncident(config, view, event, id, now), now, NO_TIMERS);
   const { incident } = draft;
   record(draft, 'opened', `opened by ${view.playbook.id} as ${incident.severity}: ${incident.problem}`);
   startEpisode(draft);
-  const next = commitDraft(state, draft, {
+  const changes = changesOf(draft, {
     nextIncidentNumber: state.nextIncidentNumber + 1,
-    signatures: indexSignature(state.signatures, event.signature, id),
+    signatures: { [event.signature]: id },
   });
-  return { state: next, effects: draft.effects, outcome: ok(), incidentId: id };
+  return { changes, effects: draft.effects, outcome: ok(), incidentId: id };
 }
 
 function newIncident(

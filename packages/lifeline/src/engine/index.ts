@@ -2,7 +2,8 @@
  * The engine's public API: the pure `decide` function, the compiled config it reads, the state and event types,
  * and the queries the shell needs to schedule timers and answer the API.
  */
-export { decide } from './decide.js';
+export { decide, decideChanges } from './decide.js';
+export { applyChanges } from './changes.js';
 export {
   compileEngineConfig,
   mayAct,

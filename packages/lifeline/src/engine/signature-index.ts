@@ -35,12 +35,3 @@ export function openIncidentFor(state: EngineState, signature: string): Incident
   const incident = latestIncidentFor(state, signature);
   return incident && incident.status !== 'resolved' ? incident : undefined;
 }
-
-/** The index with `signature` pointing at `incidentId` (a new object; the input is untouched). */
-export function indexSignature(
-  signatures: Readonly<Record<string, string>>,
-  signature: string,
-  incidentId: string,
-): Record<string, string> {
-  return { ...signatures, [signature]: incidentId };
-}

@@ -7,17 +7,30 @@ import type { EngineConfig } from './config.js';
 import { getTimer, own } from './draft.js';
 import { ignored, ok } from './outcomes.js';
 import { onTimer } from './timers.js';
-import type { Decision, EngineState } from './types.js';
+import type { DecisionChanges, EngineState, TimerIndex } from './types.js';
 
-export function onTimerDue(config: EngineConfig, state: EngineState, timerId: string, now: number): Decision {
+export function onTimerDue(
+  config: EngineConfig,
+  state: EngineState,
+  timerId: string,
+  now: number,
+  index?: TimerIndex,
+): DecisionChanges {
   const timer = own(state.timers, timerId);
-  if (!timer) return unchanged(state, ignored(`no timer ${timerId}`));
-  if (timer.status !== 'pending') return unchanged(state, ignored(`timer ${timerId} is ${timer.status}`));
-  if (timer.dueAt > now) return unchanged(state, ignored(`timer ${timerId} is due at ${timer.dueAt}`));
-  return applyToIncident(config, state, timer.incidentId, now, (draft) => {
-    // Catching up may already have handled it (it was overdue); then there is nothing left to do.
-    const current = getTimer(draft, timerId);
-    if (current?.status === 'pending') onTimer(draft, current);
-    return ok();
-  });
+  if (!timer) return unchanged(ignored(`no timer ${timerId}`));
+  if (timer.status !== 'pending') return unchanged(ignored(`timer ${timerId} is ${timer.status}`));
+  if (timer.dueAt > now) return unchanged(ignored(`timer ${timerId} is due at ${timer.dueAt}`));
+  return applyToIncident(
+    config,
+    state,
+    timer.incidentId,
+    now,
+    (draft) => {
+      // Catching up may already have handled it (it was overdue); then there is nothing left to do.
+      const current = getTimer(draft, timerId);
+      if (current?.status === 'pending') onTimer(draft, current);
+      return ok();
+    },
+    index,
+  );
 }

@@ -53,7 +53,10 @@ function byDue(a: Timer, b: Timer): number {
   return a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Pending timers due at or before `now`, in the order the shell must deliver them. */
+/**
+ * Pending timers due at or before `now`, in the order the shell must deliver them. This and `nextTimer` scan every
+ * timer: they are for tests and tools (`plan`); the daemon's shell keeps its own due-ordered `TimerQueue`.
+ */
 export function dueTimers(state: EngineState, now: number): Timer[] {
   return Object.values(state.timers)
     .filter((t) => t.status === 'pending' && t.dueAt <= now)

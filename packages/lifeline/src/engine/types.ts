@@ -393,3 +393,36 @@ export interface Decision {
   /** The incident the event concerned, when there is one (the only incident whose row changed). */
   incidentId?: string;
 }
+
+/**
+ * Everything one `ok` decision changes in the state, and nothing else: the state after it is the state before
+ * with these swapped in (`applyChanges`). Its size is that of one incident, whatever the size of the state.
+ */
+export interface StateChanges {
+  /** The incident the decision concerned, as it is after it (a new object; replaces the one with its id). */
+  incident: Incident;
+  /** Timers created or changed, by id (new objects; each replaces the one with its id). */
+  timers: ReadonlyMap<string, Timer>;
+  /** Signature index entries added or changed (a new incident takes its signature). */
+  signatures?: Readonly<Record<string, string>>;
+  /** The next incident number, when the decision opened an incident. */
+  nextIncidentNumber?: number;
+}
+
+/** A decision as what changed: `changes` is there exactly when the outcome is `ok`. */
+export interface DecisionChanges {
+  changes?: StateChanges;
+  effects: Effect[];
+  outcome: Outcome;
+  /** The incident the event concerned, when there is one. */
+  incidentId?: string;
+}
+
+/**
+ * Derived data a caller keeps next to its state so one decision finds an incident's timers without a scan of
+ * every timer: `timersOf` returns (at least) the incident's pending timers. Entries that are not in the state any
+ * more or not pending are skipped, so a lazily cleaned index is fine; one that misses a pending timer is not.
+ */
+export interface TimerIndex {
+  timersOf(incidentId: string): Iterable<Timer>;
+}
