@@ -6,6 +6,7 @@
  * trigger (before the incident resolved) is kept too — a deploy can make an incident worse — after those
  * before it, and marked `afterTrigger`. Pure: the caller reads the changes and says when the window ends.
  */
+import type { SimilarIncident } from '../daemon/similar-incidents.js';
 import { assertNever } from '../engine/assert-never.js';
 import type { Incident } from '../engine/types.js';
 import type { ChangeRecord } from './change.js';
@@ -20,8 +21,11 @@ export interface LinkedChange extends ChangeRecord {
   afterTrigger: boolean;
 }
 
-/** An incident as the API shows one: with the changes linked to it, most relevant first. */
-export type IncidentWithChanges = Incident & { changes?: LinkedChange[] };
+/**
+ * An incident as the API shows one: with the changes linked to it, most relevant first, and the similar past
+ * incidents with what resolved them.
+ */
+export type IncidentWithChanges = Incident & { changes?: LinkedChange[]; similar?: SimilarIncident[] };
 
 /** What of an incident decides which changes are relevant. */
 export interface IncidentScope {

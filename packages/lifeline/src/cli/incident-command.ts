@@ -7,6 +7,7 @@
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
+import type { SimilarIncident } from '../daemon/similar-incidents.js';
 import type { IncidentQuery } from '../daemon/incident-service.js';
 import type { Incident, IncidentStatus } from '../engine/index.js';
 import {
@@ -343,6 +344,9 @@ function renderIncident(i: IncidentWithChanges, c: Colors): string {
     '',
     ...fields.filter(([, value]) => value).map(([name, value]) => `  ${c.dim(name.padEnd(13))}${value}`),
     ...(i.changes ? ['', c.bold('Changes (most likely cause first)'), ...renderChanges(i.changes, c)] : []),
+    ...(i.similar
+      ? ['', c.bold('Similar past incidents (most alike first)'), ...renderSimilar(i.similar, c)]
+      : []),
     '',
     c.bold(`Steps (run ${i.run.number}, ${i.run.status})`),
     ...(i.run.steps.length === 0 ? [c.dim('  none')] : []),
@@ -370,6 +374,19 @@ function renderChanges(changes: readonly LinkedChange[], c: Colors): string[] {
     const after = change.afterTrigger ? c.yellow('  after the trigger') : '';
     const summary = change.summary ? c.dim(`  ${change.summary}`) : '';
     return `  ${c.dim(formatTime(change.at))}  ${change.kind}  ${subject}  ${change.ref}${by}  ${c.dim(`(${change.relevance})`)}${after}${summary}`;
+  });
+}
+
+/** One line per similar past incident: which, how alike, how it was resolved and what was done. */
+function renderSimilar(similar: readonly SimilarIncident[], c: Colors): string[] {
+  if (similar.length === 0) return [c.dim('  none resolved before')];
+  return similar.map((other) => {
+    const resolved = other.resolution
+      ? `resolved ${other.resolution.automatic ? 'automatically' : `by ${other.resolution.by}`}` +
+        (other.resolution.note ? `: ${other.resolution.note}` : '')
+      : 'resolved';
+    const steps = other.stepsSucceeded.length > 0 ? c.dim(`  steps: ${other.stepsSucceeded.join(', ')}`) : '';
+    return `  ${other.id}  ${c.dim(formatTime(other.openedAt))}  ${c.dim(`(${other.match})`)}  ${resolved}${steps}`;
   });
 }
 

@@ -19,6 +19,7 @@ import type {
   IncidentQuery,
   IncidentService,
 } from './incident-service.js';
+import type { SimilarIncident } from './similar-incidents.js';
 import { incidentFromRecord } from './state-records.js';
 import type { Timer } from '../engine/index.js';
 
@@ -37,6 +38,8 @@ export interface IncidentServiceDeps {
   signal: AbortSignal;
   /** The changes an incident shows (`createChangeLinker`); without it incidents come without `changes`. */
   linkChanges?: (incident: Incident) => Promise<LinkedChange[]>;
+  /** Similar past incidents (`createSimilarLinker`); without it incidents come without `similar`. */
+  linkSimilar?: (incident: Incident) => Promise<SimilarIncident[]>;
 }
 
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
@@ -90,8 +93,16 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 
     async getIncident(id: string): Promise<IncidentWithChanges | undefined> {
       const incident = await read(id);
-      if (!incident || !deps.linkChanges) return incident;
-      return { ...incident, changes: await deps.linkChanges(incident) };
+      if (!incident) return incident;
+      const [changes, similar] = await Promise.all([
+        deps.linkChanges?.(incident),
+        deps.linkSimilar?.(incident),
+      ]);
+      return {
+        ...incident,
+        ...(changes !== undefined ? { changes } : {}),
+        ...(similar !== undefined ? { similar } : {}),
+      };
     },
 
     async health(): Promise<HealthReport> {
