@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../server/command-actions.js';
+import { pageOf, record } from '../server/openapi-schemas.js';
 import { MAX_PAGE_SIZE } from '../server/schemas.js';
 import type { AuditQuery } from './auth-records.js';
 import type { AuthStore } from './server-auth.js';
@@ -22,7 +23,15 @@ export const AUDIT_QUERY_SCHEMA = {
 export function registerAuditRoute(app: FastifyInstance, store: AuthStore): void {
   app.get<{ Querystring: AuditQuery }>(
     `${API_PREFIX}/audit`,
-    { schema: { querystring: AUDIT_QUERY_SCHEMA }, config: { permission: 'admin' } },
+    {
+      schema: {
+        summary: 'The audit trail, newest first',
+        tags: ['audit'],
+        querystring: AUDIT_QUERY_SCHEMA,
+        response: { 200: pageOf(record('One audited request: who, what, when, outcome.', {})) },
+      },
+      config: { permission: 'admin' },
+    },
     async (request) => {
       const page = await store.listAudit(request.query, { signal: AbortSignal.timeout(10_000) });
       return { items: page.items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };

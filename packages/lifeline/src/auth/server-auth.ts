@@ -26,6 +26,11 @@ declare module 'fastify' {
     permission?: Permission;
     /** Command routes: with a token, the body's `actor` is replaced by the token's name. */
     actorFromToken?: boolean;
+    /**
+     * The token may also come as `?access_token=` (only `GET /api/v1/events`: a browser `EventSource` cannot
+     * set headers). Such a route must not log its request lines (`logLevel: 'warn'`), or the token would be.
+     */
+    tokenInQuery?: boolean;
   }
 }
 
@@ -118,7 +123,9 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
         problemOf('too-many-requests', 'too many failed authentications from this address; retry later'),
       );
     }
-    const presented = bearerOf(request.headers.authorization);
+    const presented =
+      bearerOf(request.headers.authorization) ??
+      (request.routeOptions.config.tokenInQuery ? queryTokenOf(request.query) : undefined);
     if (presented === undefined) {
       return refuse(
         request,
@@ -181,6 +188,12 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
       request.log.error({ err: error }, 'could not write the audit trail');
     }
   });
+}
+
+/** The `access_token` query parameter of a route that takes one (see `tokenInQuery`). */
+function queryTokenOf(query: unknown): string | undefined {
+  const token = (query as { access_token?: unknown } | null | undefined)?.access_token;
+  return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
 function actorOf(caller: Caller | undefined, body: unknown): string {

@@ -13,9 +13,11 @@ import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
 import type { AlertService } from '../daemon/alert-service.js';
 import type { ChangeService } from '../daemon/change-service.js';
 import type { IncidentService } from '../daemon/incident-service.js';
+import type { ReadService } from '../daemon/read-service.js';
 import type { DaemonLogger, LogFields } from '../daemon/logger.js';
 import { bindDecision, bindMessage } from '../auth/bind-rule.js';
 import type { ServerAuthOptions } from '../auth/server-auth.js';
+import type { EventHub } from '../events/event-hub.js';
 import { defaultStorePath, isStoreError, openSqliteStore, type SqliteStore } from '../store/index.js';
 import { LifelineMetrics } from '../metrics/lifeline-metrics.js';
 import type { MetricsExposition } from '../server/metrics-route.js';
@@ -52,6 +54,8 @@ export interface UpDeps {
     alerts?: AlertService;
     metrics?: MetricsExposition;
     auth?: ServerAuthOptions;
+    events?: EventHub;
+    read?: ReadService;
   }) => FastifyInstance;
   /** Called once everything listens, with where (tests read the port from it). */
   onReady?: (ready: { apiUrl: string; daemon: RunningDaemon; sandbox?: RunningSandbox }) => void;
@@ -181,6 +185,8 @@ export async function runUp(
       alerts: daemon.alerts,
       metrics,
       auth: { store: authStore },
+      events: daemon.events,
+      read: daemon.read,
     });
     try {
       await server.listen({ host: options.host, port: options.port });

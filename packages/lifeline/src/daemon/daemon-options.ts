@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../checks/scheduler/index.js';
 import type { EngineOptions } from '../engine/index.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { LifelineMetrics } from '../metrics/lifeline-metrics.js';
 import type { Store } from '../store/index.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
@@ -14,6 +15,7 @@ import type { BackoffOptions } from './backoff.js';
 import type { ChangeService } from './change-service.js';
 import type { IncidentService } from './incident-service.js';
 import type { DaemonLogger } from './logger.js';
+import type { ReadService } from './read-service.js';
 
 export interface DaemonOptions {
   /** Workspace directory or root file. */
@@ -61,6 +63,10 @@ export interface RunningDaemon {
   changes: ChangeService;
   /** Inbound alerts (Alertmanager webhook, generic JSON alerts) that `alert` signals read. */
   alerts: AlertService;
+  /** Live events (incidents, check and integration statuses) for `GET /api/v1/events`; closed at stop. */
+  events: EventHub;
+  /** Integrations' health, check results, playbooks and deliveries for the read API (`GET /api/v1/integrations`…). */
+  read: ReadService;
   /** The workspace in use (the last good one). */
   workspace(): Workspace;
   storePath: string;

@@ -17,9 +17,11 @@ import type { AlertBook } from '../alerts/alert-book.js';
 import { KeyRotations } from '../changes/key-rotations.js';
 import { systemClock } from '../checks/scheduler/index.js';
 import { compileEngineConfig, incidentById } from '../engine/index.js';
+import { EventHub } from '../events/event-hub.js';
 import { measureStore } from '../metrics/measured-store.js';
 import { defaultStorePath, openSqliteStore, type Store } from '../store/index.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
+import { checksOf } from '../workspace/model.js';
 import { createChangeLinker, createChangeService } from './change-service-impl.js';
 import { CheckPipeline } from './check-pipeline.js';
 import { DaemonAlerts } from './alert-service-impl.js';
@@ -30,10 +32,12 @@ import { EngineShell } from './engine-shell.js';
 import { createIncidentService, type WorkspaceStatus } from './incident-service-impl.js';
 import { errorText, silentLogger } from './logger.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
+import { createReadService } from './read-service-impl.js';
 import { releaseOrphanedClaims } from './orphaned-claims.js';
 import { createReloader } from './reload.js';
 import { ResultWindows } from './result-windows.js';
 import { SignalLoop } from './signal-loop.js';
+import { createSimilarLinker } from './similar-incidents.js';
 import { CLIENT_MODE_KEY_PREFIX, stateFromSnapshot } from './state-records.js';
 import { watchWorkspace, type WorkspaceWatcher } from './workspace-watcher.js';
 
@@ -85,6 +89,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logger.warn('could not warm the windows from the store; starting empty', { error: errorText(error) });
     });
 
+    const events = new EventHub({ clock });
     // Outbound HTTP of deliveries and actions: one pool, closed at stop so no idle socket keeps the process up.
     const http = new Agent({ connect: { timeout: 10_000 } });
     // The dispatcher is created below; a decision committed before it exists has nothing to wake.
@@ -102,6 +107,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         // Metrics read only which incident the decision concerned, then that incident as it is now.
         const id = decision.incidentId;
         if (metrics && id !== undefined) metrics.committed(id, incidentById(shell.state, id));
+        // Live events read the same: the incident as it is after the commit.
+        const incident = id !== undefined ? incidentById(shell.state, id) : undefined;
+        if (incident) events.publishIncident(incident);
       },
     });
     // Inbound alerts: the book restored from engine_state; on receipt, the playbooks using alerts at once.
@@ -135,6 +143,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       windows,
       onResult: (result) => {
         metrics?.checkResult(result);
+        events.publishCheckResult(result);
         void signals
           .evaluate(result.integration)
           .catch((error: unknown) => logger.error('evaluating signals failed', { error: errorText(error) }));
@@ -207,6 +216,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           criteria.configure(workspace);
           windows.configure(workspace);
           checks.schedule(workspace);
+          events.retainChecks(new Set(checksOf(workspace).map(({ check }) => check.id)));
           watcher?.update(workspace.files);
         }),
     });
@@ -241,6 +251,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         await shell
           .flushCriteria()
           .catch((error: unknown) => logger.warn('criteria states not saved', { error: errorText(error) }));
+        events.close();
         lifetime.abort(new DOMException('the daemon stopped', 'AbortError'));
         await http.close().catch(() => undefined);
         if (!options.store) await store.close();
@@ -262,6 +273,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       schedulerStats: () => checks.stats(),
       signal,
       linkChanges: createChangeLinker({ store, clock, workspace: () => status.workspace, signal }),
+      linkSimilar: createSimilarLinker({ store, signal }),
     });
     const changes = createChangeService({
       store,
@@ -271,10 +283,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       onRecorded: (change) => rotations.note(change),
       ...(env ? { env } : {}),
     });
+    const read = createReadService({ store, clock, workspace: () => status.workspace, incidents: service });
     return {
       service,
       changes,
       alerts,
+      events,
+      read,
       workspace: () => status.workspace,
       storePath,
       reload: () => reloader.reload(),

@@ -44,7 +44,18 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertService):
     app.post<{ Body: unknown }>(
       url,
       // Senders are monitoring systems with their own bearer token (`alerts.token`), not API tokens.
-      { bodyLimit: ALERT_BODY_LIMIT_BYTES, onRequest: authorize, config: { permission: 'webhook' } },
+      {
+        bodyLimit: ALERT_BODY_LIMIT_BYTES,
+        onRequest: authorize,
+        schema: {
+          summary: intake === 'alertmanager' ? 'Alertmanager webhook (v4)' : 'Generic JSON alerts',
+          tags: ['alerts'],
+          response: {
+            202: { type: 'object', properties: { accepted: { type: 'integer' } }, required: ['accepted'] },
+          },
+        },
+        config: { permission: 'webhook' },
+      },
       async (request, reply) => {
         const receipt = await alerts.receive(intake, request.body, AbortSignal.timeout(RECEIVE_TIMEOUT_MS));
         switch (receipt.kind) {

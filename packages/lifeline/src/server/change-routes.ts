@@ -13,6 +13,7 @@ import { ChangeInputSchema, ISO_TIME_PATTERN, type ChangeInput } from '../change
 import type { ChangeListQuery, ChangeOutcome, ChangeService } from '../daemon/change-service.js';
 import { assertNever } from '../engine/index.js';
 import { API_PREFIX } from './command-actions.js';
+import { CHANGE_SCHEMA, pageOf } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
 import { MAX_PAGE_SIZE } from './schemas.js';
 import { sendProblem } from './send-problem.js';
@@ -42,6 +43,18 @@ export const GITHUB_QUERY_SCHEMA = {
 /** GitHub deployment payloads carry whole repository and user objects; well within this. */
 const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** What recording answers: the change (201 new, 200 already recorded) or 202 acknowledged and ignored. */
+const RECORDED_RESPONSES = {
+  200: CHANGE_SCHEMA,
+  201: CHANGE_SCHEMA,
+  202: {
+    type: 'object',
+    properties: { ignored: { type: 'boolean' }, reason: { type: 'string' } },
+    required: ['ignored', 'reason'],
+  },
+};
+const TAGS = ['changes'];
+
 interface ListRoute {
   Querystring: { integration?: string; since?: string; until?: string; limit?: number; cursor?: string };
 }
@@ -53,13 +66,29 @@ interface GithubRoute {
 export function registerChangeRoutes(app: FastifyInstance, service: ChangeService): void {
   app.post<{ Body: ChangeInput }>(
     `${API_PREFIX}/changes`,
-    { schema: { body: ChangeInputSchema }, config: { permission: 'respond' } },
+    {
+      schema: {
+        summary: 'Record a change',
+        tags: TAGS,
+        body: ChangeInputSchema,
+        response: RECORDED_RESPONSES,
+      },
+      config: { permission: 'respond' },
+    },
     async (request, reply) => answer(reply, await service.record(request.body)),
   );
 
   app.get<ListRoute>(
     `${API_PREFIX}/changes`,
-    { schema: { querystring: CHANGE_LIST_QUERY_SCHEMA }, config: { permission: 'read' } },
+    {
+      schema: {
+        summary: 'Changes, newest first',
+        tags: TAGS,
+        querystring: CHANGE_LIST_QUERY_SCHEMA,
+        response: { 200: pageOf(CHANGE_SCHEMA) },
+      },
+      config: { permission: 'read' },
+    },
     async (request, reply) => {
       const { integration, since, until, limit, cursor } = request.query;
       const query: ChangeListQuery = {
@@ -101,7 +130,11 @@ export function registerChangeRoutes(app: FastifyInstance, service: ChangeServic
     scope.post<{ Body: string }>(
       `${API_PREFIX}/changes/webhook`,
       // The webhooks check their own HMAC signatures, with or without API tokens.
-      { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, config: { permission: 'webhook' } },
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
+        schema: { summary: 'Record a change: signed webhook', tags: TAGS, response: RECORDED_RESPONSES },
+        config: { permission: 'webhook' },
+      },
       async (request, reply) =>
         answer(
           reply,
@@ -117,7 +150,12 @@ export function registerChangeRoutes(app: FastifyInstance, service: ChangeServic
       `${API_PREFIX}/changes/github`,
       {
         bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
-        schema: { querystring: GITHUB_QUERY_SCHEMA },
+        schema: {
+          summary: 'Record a change: GitHub deployment_status webhook',
+          tags: TAGS,
+          querystring: GITHUB_QUERY_SCHEMA,
+          response: RECORDED_RESPONSES,
+        },
         config: { permission: 'webhook' },
       },
       async (request, reply) =>

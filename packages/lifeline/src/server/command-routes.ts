@@ -16,6 +16,7 @@ import {
   type CommandBody,
   type CommandResponse,
 } from './command-actions.js';
+import { INCIDENT_SCHEMA } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
 import { COMMAND_BODY_SCHEMAS, INCIDENT_PARAMS_SCHEMA, STEP_PARAMS_SCHEMA } from './schemas.js';
 import { sendProblem } from './send-problem.js';
@@ -32,8 +33,12 @@ export function registerCommandRoutes(app: FastifyInstance, service: IncidentSer
       stepInPath ? `${API_PREFIX}/incidents/:id/steps/:step/done` : `${API_PREFIX}/incidents/:id/${action}`,
       {
         schema: {
+          summary: stepInPath ? 'Mark a manual step done' : `Command: ${action}`,
+          tags: ['incidents'],
           params: stepInPath ? STEP_PARAMS_SCHEMA : INCIDENT_PARAMS_SCHEMA,
           body: COMMAND_BODY_SCHEMAS[action],
+          // The incident after the command; `note` says why nothing changed when nothing did.
+          response: { 200: INCIDENT_SCHEMA },
         },
         // With a token, the token's name is the actor (see auth/server-auth.ts).
         config: { permission: 'respond', actorFromToken: true },

@@ -13,7 +13,8 @@ export interface MetricsExposition {
 
 export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsExposition): void {
   // `read`: once API tokens exist, a scraper sends a viewer token (`authorization` in the scrape config).
-  app.get('/metrics', { config: { permission: 'read' } }, async (_request, reply) => {
+  const schema = { summary: 'Metrics in the Prometheus text format', tags: ['daemon'] };
+  app.get('/metrics', { schema, config: { permission: 'read' } }, async (_request, reply) => {
     const text = await metrics.text();
     return reply.code(200).header('content-type', metrics.contentType).send(text);
   });

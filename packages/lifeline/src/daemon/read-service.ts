@@ -1,0 +1,167 @@
+/**
+ * What the dashboard and API readers need from a running daemon beyond incidents and commands: how each
+ * integration is doing (status, latency percentiles and error rate per window, SLO attainment), its checks, chart
+ * series, raw check results, playbooks and their plans, and what the channels got (receipts, dead letters).
+ * The daemon implements it over the store and the workspace (`read-service-impl.ts`); the server only translates
+ * HTTP to it. Every method takes an AbortSignal: a caller that gives up stops the store reads.
+ */
+import type { CheckKind, FailureClass } from '../checks/check-result.js';
+import type { Incident, TargetKind, TargetStatus } from '../engine/index.js';
+import type { Plan } from '../engine/plan/index.js';
+import type { OutboxSummary } from '../store/engine-records.js';
+import type { StoredCheckResult } from '../store/store.js';
+
+export type HealthStatus = 'up' | 'degraded' | 'down' | 'unknown';
+
+/** The windows every integration reports, by name. */
+export const HEALTH_WINDOWS = { '5m': 5 * 60_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
+export type HealthWindowName = keyof typeof HEALTH_WINDOWS;
+
+/** Results of one integration over `[now - windowMs, now)`; latencies in ms, `null` without results. */
+export interface WindowStats {
+  windowMs: number;
+  count: number;
+  failures: number;
+  errorRate: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export type Percentile = 'p50' | 'p90' | 'p95' | 'p99' | 'p99.9';
+
+/** How the integration fares against its declared SLO over the SLO's window; `met` is null without results. */
+export interface SloAttainment {
+  windowMs: number;
+  availability?: { target: number; actual: number | null; met: boolean | null };
+  errorRate?: { below: number; actual: number | null; met: boolean | null };
+  latency: { percentile: Percentile; belowMs: number; actualMs: number | null; met: boolean | null }[];
+}
+
+export interface IntegrationHealth {
+  id: string;
+  name: string;
+  vendor?: string;
+  owner: string;
+  description?: string;
+  status: HealthStatus;
+  /** Epoch ms of the newest result of any of its checks. */
+  lastResultAt: number | null;
+  openIncidents: number;
+  windows: Record<HealthWindowName, WindowStats>;
+  slo?: SloAttainment;
+}
+
+export interface CheckHealth {
+  id: string;
+  name?: string;
+  kind: CheckKind;
+  intervalMs: number;
+  status: HealthStatus;
+  latest: StoredCheckResult | null;
+}
+
+export interface IntegrationDetail extends IntegrationHealth {
+  checks: CheckHealth[];
+}
+
+export type SeriesResolution = 'minute' | 'hour' | 'day';
+
+export interface SeriesQuery {
+  since?: number;
+  until?: number;
+  resolution?: SeriesResolution;
+  check?: string;
+}
+
+export interface SeriesPoint {
+  start: number;
+  bucketMs: number;
+  count: number;
+  failures: number;
+  errorRate: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  byClass: Partial<Record<FailureClass, number>>;
+}
+
+export interface Series {
+  integration: string;
+  check?: string;
+  resolution: SeriesResolution;
+  bucketMs: number;
+  since: number;
+  until: number;
+  points: SeriesPoint[];
+}
+
+/** Why a series cannot be answered: a caller's mistake, named by the query field at fault. */
+export interface SeriesRefusal {
+  kind: 'invalid';
+  field: 'since' | 'until' | 'resolution' | 'check';
+  message: string;
+}
+
+export type SeriesAnswer = { kind: 'series'; series: Series } | { kind: 'not-found' } | SeriesRefusal;
+
+export interface ResultQuery {
+  integration?: string;
+  check?: string;
+  class?: readonly FailureClass[];
+  ok?: boolean;
+  since?: number;
+  until?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PlaybookSummary {
+  id: string;
+  name: string;
+  description?: string;
+  integration: string;
+  severity: string;
+  covers: FailureClass[];
+  steps: number;
+}
+
+/** `pending` covers rows being delivered right now too. */
+export type DeliveryStatus = 'delivered' | 'pending' | 'dead';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['delivered', 'pending', 'dead'];
+
+export interface DeliveryQuery {
+  incident?: string;
+  channel?: string;
+  status?: DeliveryStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** One response target's clock at `now`: `remainingMs` is negative once overdue, null once met or cancelled. */
+export interface TargetCountdown {
+  kind: TargetKind;
+  status: TargetStatus;
+  dueAt: number;
+  remainingMs: number | null;
+}
+
+/** The incident as the service returns it (timeline, playbook run, targets, linked changes) plus countdowns. */
+export type IncidentView = Incident & { countdowns: TargetCountdown[]; now: number };
+
+export interface ReadService {
+  integrations(signal: AbortSignal): Promise<IntegrationHealth[]>;
+  integration(id: string, signal: AbortSignal): Promise<IntegrationDetail | undefined>;
+  series(id: string, query: SeriesQuery, signal: AbortSignal): Promise<SeriesAnswer>;
+  results(query: ResultQuery, signal: AbortSignal): Promise<Page<StoredCheckResult>>;
+  playbooks(signal: AbortSignal): Promise<PlaybookSummary[]>;
+  /** `undefined` for an unknown playbook. */
+  plan(id: string, values: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Plan | undefined>;
+  deliveries(query: DeliveryQuery, signal: AbortSignal): Promise<Page<OutboxSummary>>;
+  incident(id: string, signal: AbortSignal): Promise<IncidentView | undefined>;
+}
