@@ -22,6 +22,7 @@ import { defaultStorePath, isStoreError, openSqliteStore, type SqliteStore } fro
 import { LifelineMetrics } from '../metrics/lifeline-metrics.js';
 import type { MetricsExposition } from '../server/metrics-route.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
+import { createTracing } from '../telemetry/tracing.js';
 import { findRootFile } from '../workspace/load-workspace.js';
 import { EXIT } from './exit-codes.js';
 import { formatDiagnostic, type Output } from './output.js';
@@ -112,6 +113,7 @@ function describeUp(
   const workspace = daemon.workspace();
   const lines = [
     `${c.green('●')} lifeline daemon running: ${c.bold(workspace.name || workspace.dir)} ${c.dim(`(${workspace.dir})`)}`,
+    `  open     ${apiUrl}/   ${c.dim('the dashboard')}`,
     `  API      ${apiUrl}/api/v1/incidents   ${c.dim(`health: ${apiUrl}/healthz  metrics: ${apiUrl}/metrics`)}`,
     `  store    ${daemon.storePath}`,
   ];
@@ -165,14 +167,19 @@ export async function runUp(
       }
     }
     const metrics = new LifelineMetrics();
+    const logger = terminalLogger(output);
+    // Off (and the SDK not even loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set; see docs/metrics.md#traces.
+    const tracing = await createTracing(process.env, { logger });
     try {
       daemon = await startDaemon({
         workspace: root,
         metrics,
+        tracing,
         ...(options.store !== undefined ? { storePath: resolve(options.store) } : {}),
-        logger: terminalLogger(output),
+        logger,
       });
     } catch (error) {
+      await tracing.shutdown();
       if (!(error instanceof Error) || error.name !== 'WorkspaceInvalidError') throw error;
       const { diagnostics } = error as Error & { diagnostics: Parameters<typeof formatDiagnostic>[0][] };
       for (const d of diagnostics) output.err(formatDiagnostic(d, dirname(root), output.color));
