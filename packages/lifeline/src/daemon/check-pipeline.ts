@@ -8,6 +8,8 @@ import type { CheckResult } from '../checks/check-result.js';
 import { createCheckRegistry, runCheck } from '../checks/runner.js';
 import { Scheduler, type Clock, type SchedulerStats } from '../checks/scheduler/index.js';
 import type { Store } from '../store/index.js';
+import { traceCheck } from '../telemetry/spans.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { checksOf, type DeclaredCheck, type Workspace } from '../workspace/model.js';
 import { scheduleEntries } from './check-schedule.js';
 import { errorText, type DaemonLogger } from './logger.js';
@@ -28,6 +30,8 @@ export interface CheckPipelineOptions {
   flushMs?: number;
   /** The latest key rotation recorded as a change, per integration (epoch ms): key age counts from it. */
   lastRotatedAt?: (integrationId: string) => number | undefined;
+  /** Each run in a `check <integration>/<check>` span (see `telemetry/spans.ts`). */
+  tracing?: Tracing;
 }
 
 export class CheckPipeline {
@@ -87,14 +91,19 @@ export class CheckPipeline {
     const rotatedAt = this.options.lastRotatedAt?.(declared.integration.id);
     const integration = withRecordedRotation(declared.integration, rotatedAt);
     const effective = integration === declared.integration ? declared : { ...declared, integration };
-    return runCheck(effective, {
-      workspace: this.options.workspace(),
-      now: () => this.options.clock.now(),
-      registry: this.registry,
-      signal,
-      ...(scheduledAt !== undefined ? { scheduledAt } : {}),
-      ...(env ? { env } : {}),
-    });
+    const run = () =>
+      runCheck(effective, {
+        workspace: this.options.workspace(),
+        now: () => this.options.clock.now(),
+        registry: this.registry,
+        signal,
+        ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+        ...(env ? { env } : {}),
+      });
+    const { tracing } = this.options;
+    if (!tracing) return run();
+    const traced = { integration: integration.id, check: declared.check.id, kind: declared.check.kind };
+    return traceCheck(tracing, traced, run);
   }
 
   private record(result: CheckResult): void {

@@ -8,6 +8,7 @@ import type { EngineOptions } from '../engine/index.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { LifelineMetrics } from '../metrics/lifeline-metrics.js';
 import type { Store } from '../store/index.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
 import type { Workspace } from '../workspace/model.js';
 import type { AlertService } from './alert-service.js';
@@ -45,6 +46,11 @@ export interface DaemonOptions {
   maxPerHost?: number;
   /** Where the daemon reports its metrics (`GET /metrics`); without it nothing is measured. */
   metrics?: LifelineMetrics;
+  /**
+   * Where checks, playbook steps and deliveries are traced (`createTracing` in `telemetry/tracing.ts`); the
+   * daemon shuts it down (flushing) at stop. Without it nothing is traced.
+   */
+  tracing?: Tracing;
   outbox?: {
     pollMs?: number;
     leaseMs?: number;

@@ -20,6 +20,7 @@ import { compileEngineConfig, incidentById } from '../engine/index.js';
 import { EventHub } from '../events/event-hub.js';
 import { measureStore } from '../metrics/measured-store.js';
 import { defaultStorePath, openSqliteStore, type Store } from '../store/index.js';
+import { tracedDeliver } from '../telemetry/spans.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { checksOf } from '../workspace/model.js';
 import { createChangeLinker, createChangeService } from './change-service-impl.js';
@@ -64,6 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const opened: Store = options.store ?? (await openSqliteStore({ path: storePath }));
   // With metrics, every store call is timed (`lifeline_store_operation_duration_seconds`).
   const metrics = options.metrics;
+  const tracing = options.tracing;
   const store: Store = metrics ? measureStore(opened, metrics.storeOperation) : opened;
   const lifetime = new AbortController();
   const signal = lifetime.signal;
@@ -152,6 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(options.maxPerHost !== undefined ? { maxPerHost: options.maxPerHost } : {}),
       ...(options.resultFlushMs !== undefined ? { flushMs: options.resultFlushMs } : {}),
       lastRotatedAt: (integrationId) => rotations.lastRotatedAt(integrationId),
+      ...(tracing ? { tracing } : {}),
     });
     const dispatcher = new OutboxDispatcher({
       store,
@@ -176,6 +179,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         pollMs: options.conditionPollMs ?? DEFAULT_CONDITION_POLL_MS,
         http,
         ...(env ? { env } : {}),
+        ...(tracing ? { tracing } : {}),
       }),
       ...options.outbox,
       // A dead letter goes on the incident's timeline.
@@ -183,6 +187,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       http,
       ...(env ? { env } : {}),
       ...(metrics ? { onSettled: metrics.settled.bind(metrics) } : {}),
+      ...(tracing ? { deliver: tracedDeliver(tracing) } : {}),
     });
     wake.dispatcher = dispatcher;
     // The daemon owns its store: a row still being delivered now was claimed by a daemon that crashed.
@@ -254,6 +259,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         events.close();
         lifetime.abort(new DOMException('the daemon stopped', 'AbortError'));
         await http.close().catch(() => undefined);
+        // Spans still buffered are exported (with a timeout) once nothing produces more.
+        await tracing?.shutdown().catch(() => undefined);
         if (!options.store) await store.close();
       })();
       return stopping;

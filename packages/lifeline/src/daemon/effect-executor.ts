@@ -23,7 +23,14 @@ import { NonRetriableError } from '../errors.js';
 import type { OutboxRow } from '../store/engine-records.js';
 import type { Playbook, Signal, Workspace } from '../workspace/model.js';
 import { resolveSecret } from '../workspace/resolve-secret.js';
-import { executeAction, type ActionContext, type ClientModeDocument } from './actions/index.js';
+import { traceStep, type TracedStep } from '../telemetry/spans.js';
+import type { Tracing } from '../telemetry/tracing.js';
+import {
+  executeAction,
+  type ActionContext,
+  type ActionOutcome,
+  type ClientModeDocument,
+} from './actions/index.js';
 import { pollUntil } from './actions/wait-action.js';
 import type { StepSignalUse } from '../engine/signals/index.js';
 
@@ -44,6 +51,8 @@ export interface EffectExecutorDeps {
   pollMs: number;
   env?: Readonly<Record<string, string | undefined>>;
   http?: Dispatcher;
+  /** Each step attempt and compensation carried out in a `step <playbook>/<step>` span. */
+  tracing?: Tracing;
 }
 
 type Receipt = Record<string, unknown>;
@@ -86,6 +95,14 @@ export function createEffectExecutor(
     };
   }
 
+  function traced(
+    step: Omit<TracedStep, 'incidentId'>,
+    row: OutboxRow,
+    run: () => Promise<ActionOutcome>,
+  ): Promise<ActionOutcome> {
+    return deps.tracing ? traceStep(deps.tracing, { ...step, incidentId: row.incidentId }, run) : run();
+  }
+
   async function runAction(row: OutboxRow, signal: AbortSignal): Promise<Receipt> {
     const payload = row.payload as RunActionPayload;
     const awaited = () => {
@@ -96,9 +113,15 @@ export function createEffectExecutor(
     };
     const playbook = playbookOf(row.incidentId);
     if (!awaited() || !playbook) return skipped('the step no longer awaits this attempt');
-    const result = await executeAction(
-      payload.step,
-      context(row, playbook, payload.stepId, signal, payload.deadline),
+    const result = await traced(
+      {
+        playbookId: playbook.id,
+        stepId: payload.stepId,
+        action: payload.step.action,
+        attempt: payload.attempt,
+      },
+      row,
+      () => executeAction(payload.step, context(row, playbook, payload.stepId, signal, payload.deadline)),
     );
     const { run, stepId, attempt } = payload;
     await deps.applyEvent({
@@ -123,7 +146,11 @@ export function createEffectExecutor(
     if (!record?.compensation || record.compensation.outcome !== undefined || !playbook) {
       return skipped('the compensation was already reported');
     }
-    const result = await executeAction(payload.action, context(row, playbook, payload.stepId, signal));
+    const result = await traced(
+      { playbookId: playbook.id, stepId: payload.stepId, action: payload.action.action, compensation: true },
+      row,
+      () => executeAction(payload.action, context(row, playbook, payload.stepId, signal)),
+    );
     const outcome = result.outcome === 'succeeded' ? 'succeeded' : 'failed';
     const { run, stepId } = payload;
     await deps.applyEvent({
