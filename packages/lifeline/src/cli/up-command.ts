@@ -10,18 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
-import type { AlertService } from '../daemon/alert-service.js';
-import type { ChangeService } from '../daemon/change-service.js';
-import type { IncidentService } from '../daemon/incident-service.js';
-import type { ReadService } from '../daemon/read-service.js';
 import type { DaemonLogger, LogFields } from '../daemon/logger.js';
 import { bindDecision, bindMessage } from '../auth/bind-rule.js';
-import type { ServerAuthOptions } from '../auth/server-auth.js';
-import type { EventHub } from '../events/event-hub.js';
 import { defaultStorePath, isStoreError, openSqliteStore, type SqliteStore } from '../store/index.js';
 import { LifelineMetrics } from '../metrics/lifeline-metrics.js';
-import type { MetricsExposition } from '../server/metrics-route.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
+import type { ServerOptions } from '../server/create-server.js';
 import { createTracing } from '../telemetry/tracing.js';
 import { findRootFile } from '../workspace/load-workspace.js';
 import { EXIT } from './exit-codes.js';
@@ -49,15 +43,7 @@ export interface UpControl {
 }
 
 export interface UpDeps {
-  createServer: (options: {
-    service: IncidentService;
-    changes?: ChangeService;
-    alerts?: AlertService;
-    metrics?: MetricsExposition;
-    auth?: ServerAuthOptions;
-    events?: EventHub;
-    read?: ReadService;
-  }) => FastifyInstance;
+  createServer: (options: ServerOptions) => FastifyInstance;
   /** Called once everything listens, with where (tests read the port from it). */
   onReady?: (ready: { apiUrl: string; daemon: RunningDaemon; sandbox?: RunningSandbox }) => void;
 }
@@ -186,6 +172,7 @@ export async function runUp(
       output.err('The workspace is invalid; fix the errors above (see `lifeline validate`).');
       return EXIT.usage;
     }
+    const started = daemon;
     server = deps.createServer({
       service: daemon.service,
       changes: daemon.changes,
@@ -194,6 +181,7 @@ export async function runUp(
       auth: { store: authStore },
       events: daemon.events,
       read: daemon.read,
+      reload: () => started.reload(),
     });
     try {
       await server.listen({ host: options.host, port: options.port });

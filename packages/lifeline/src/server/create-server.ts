@@ -12,6 +12,7 @@
  * const app = createServer({ service });
  * await app.listen({ host: '127.0.0.1', port: 4400 });
  */
+import type { ReloadResult } from '../daemon/daemon-options.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AlertService } from '../daemon/alert-service.js';
 import type { ChangeService } from '../daemon/change-service.js';
@@ -29,6 +30,7 @@ import { DASHBOARD_STATIC_DIR } from '@lifeline/dashboard';
 import { registerCommandRoutes } from './command-routes.js';
 import { BODY_LIMIT_BYTES, problemForError } from './error-problems.js';
 import { registerHealthRoute } from './health-route.js';
+import { registerReloadRoute } from './reload-route.js';
 import { registerIncidentRoutes } from './incident-routes.js';
 import { registerMetricsRoute, type MetricsExposition } from './metrics-route.js';
 import { registerOpenApi } from './openapi.js';
@@ -56,6 +58,8 @@ export interface ServerOptions {
   logger?: FastifyBaseLogger;
   /** API tokens, roles and the audit trail (`GET /api/v1/audit`); without it the API is open, as before tokens. */
   auth?: ServerAuthOptions;
+  /** Workspace reload (`POST /api/v1/reload`, admin); without it the route does not exist. */
+  reload?: () => Promise<ReloadResult>;
   /** The web dashboard at `/` (default: `@lifeline/dashboard`'s build); `false` leaves it out. */
   dashboard?: DashboardRouteOptions | false;
 }
@@ -95,6 +99,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.read) registerReadRoutes(app, options.read);
   if (options.events) registerEventRoutes(app, options.events);
+  if (options.reload) registerReloadRoute(app, options.reload);
   if (options.dashboard !== false)
     registerDashboardRoute(app, options.dashboard ?? { dir: DASHBOARD_STATIC_DIR });
   return app;

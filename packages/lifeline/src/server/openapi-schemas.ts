@@ -145,6 +145,11 @@ export const PROBLEM_SCHEMA = {
       },
     },
     incident: { description: 'Conflicts on an incident: its current state.' },
+    diagnostics: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: true },
+      description: 'A refused workspace reload: every diagnostic, with file:line:col.',
+    },
   },
   required: ['type', 'title', 'status', 'detail'],
   additionalProperties: true,

@@ -3,6 +3,7 @@
  * kind and never on the wording of `detail`. Shared by the server, which answers with them, and the API client,
  * which recognises them. The type URIs are a promise to API users: add kinds, never rename one.
  */
+import type { Diagnostic } from '../workspace/diagnostics.js';
 import type { Incident } from '../engine/index.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -15,6 +16,7 @@ export type ProblemKind =
   | 'unauthorized'
   | 'invalid-request'
   | 'payload-too-large'
+  | 'workspace-invalid'
   | 'too-many-requests'
   | 'unavailable'
   | 'internal';
@@ -27,6 +29,7 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemKind, { status: number; title
   unauthorized: { status: 401, title: 'Unauthorized' },
   'invalid-request': { status: 400, title: 'Invalid request' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'workspace-invalid': { status: 422, title: 'Workspace invalid' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
@@ -53,9 +56,13 @@ export interface Problem {
   errors?: FieldError[];
   /** Conflicts on an incident: its current state, so the caller sees why without another request. */
   incident?: Incident;
+  /** A refused workspace reload: every problem of the edit, with file:line:col. */
+  diagnostics?: Diagnostic[];
 }
 
-export type ProblemExtras = Partial<Pick<Problem, 'status' | 'field' | 'in' | 'errors' | 'incident'>>;
+export type ProblemExtras = Partial<
+  Pick<Problem, 'status' | 'field' | 'in' | 'errors' | 'incident' | 'diagnostics'>
+>;
 
 /**
  * @example
