@@ -1,0 +1,565 @@
+/**
+ * The read API and the dashboard under a realistic store: 10,000 checks (1,000 integrations × 10, each with an
+ * SLO), 1,000 open incidents and 24 h of check-result rollups, served by the real daemon and server as
+ * `lifeline up` starts them (`runUp`: startDaemon + createServer, auth on the daemon's store, no API tokens so
+ * loopback is open). The checks point at a closed loopback port and run once a day on their stable phases, so
+ * the scheduler stays quiet (a few refused connections during the run); the playbooks' triggers cannot fire.
+ *
+ * 1. Latency at `--connections` concurrent clients (undici workers looping on one keep-alive Pool, latencies in
+ *    an HDR histogram), `--duration` seconds each after a warm-up: `GET /healthz` (the baseline, same run),
+ *    `GET /api/v1/incidents?limit=50`, `GET /api/v1/integrations` (all integrations: the list has no paging).
+ *    Requests still unanswered `--grace` seconds after the window are aborted and counted with their time so far
+ *    (a lower bound, shown as ≥).
+ * 2. Dashboard first load in Chromium: a fresh context per load, `/` until the overview's integration rows are
+ *    visible, and the Navigation Timing loadEventEnd; median of `--loads`.
+ *
+ * The store is seeded directly before the daemon opens it: incidents decided one by one as in bench/engine.ts
+ * (incident, timeline and timer rows; no outbox rows, so nothing is delivered during the run), results through
+ * `recordCheckResults` spread over the last 24 h.
+ *
+ *   npm run build && npm run bench -- api [--checks 10000] [--incidents 1000] [--duration 10] [--results 24]
+ *                                         [--connections 100] [--warmup 2] [--grace 10] [--loads 5]
+ */
+import { setMaxListeners } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { chromium } from 'playwright-core';
+import { Pool } from 'undici';
+import type { CheckResult } from '../packages/lifeline/dist/checks/check-result.js';
+import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
+import { colorsFor, type Output } from '../packages/lifeline/dist/cli/output.js';
+import { runUp } from '../packages/lifeline/dist/cli/up-command.js';
+import { countersEntry, incidentRows } from '../packages/lifeline/dist/daemon/state-records.js';
+import {
+  compileEngineConfig,
+  decideChanges,
+  emptyState,
+  type EngineState,
+} from '../packages/lifeline/dist/engine/index.js';
+import { createServer } from '../packages/lifeline/dist/server/create-server.js';
+import { READ_TIMEOUT_MS } from '../packages/lifeline/dist/server/read-routes-common.js';
+import {
+  openSqliteStore,
+  type IncidentRecord,
+  type TimelineRecord,
+  type TimerRecord,
+} from '../packages/lifeline/dist/store/index.js';
+import { loadWorkspace } from '../packages/lifeline/dist/workspace/load-workspace.js';
+import type { Workspace } from '../packages/lifeline/dist/workspace/model.js';
+
+const CHECKS_PER_INTEGRATION = 10;
+const DAY_MS = 86_400_000;
+/** Incidents per seeding transaction; results per `recordCheckResults` call. */
+const SEED_BATCH = 500;
+const RESULT_BATCH = 20_000;
+const LOAD_TIMEOUT_MS = 30_000;
+
+interface Options {
+  checks: number;
+  incidents: number;
+  results: number;
+  durationMs: number;
+  warmupMs: number;
+  graceMs: number;
+  connections: number;
+  loads: number;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      checks: { type: 'string', default: '10000' },
+      incidents: { type: 'string', default: '1000' },
+      results: { type: 'string', default: '24' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      grace: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '100' },
+      loads: { type: 'string', default: '5' },
+    },
+  });
+  const options: Options = {
+    checks: positive('checks', values.checks),
+    incidents: positive('incidents', values.incidents),
+    results: positive('results', values.results),
+    durationMs: positive('duration', values.duration) * 1000,
+    warmupMs: positive('warmup', values.warmup) * 1000,
+    graceMs: positive('grace', values.grace) * 1000,
+    connections: positive('connections', values.connections),
+    loads: positive('loads', values.loads),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-bench-api-'));
+  try {
+    await run(dir, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(dir: string, options: Options): Promise<void> {
+  const integrations = Math.max(1, Math.round(options.checks / CHECKS_PER_INTEGRATION));
+  const closedPort = await unusedPort();
+  progress(`workspace: ${integrations} integrations × ${CHECKS_PER_INTEGRATION} checks`);
+  const workspace = await generatedWorkspace(join(dir, 'workspace'), integrations, closedPort);
+  const storePath = join(dir, 'workspace', '.lifeline', 'lifeline.db');
+  const now = Date.now();
+  progress(`seeding ${options.incidents} incidents`);
+  const incidentsMs = await seedIncidents(storePath, workspace, options.incidents, now);
+  progress(`seeding ${options.results} results per check over 24 h`);
+  const seeded = await seedResults(storePath, workspace, options.results, now);
+
+  progress('starting the daemon and the API (runUp)');
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let ready!: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (ready = resolve));
+  const log: string[] = [];
+  const quiet: Output = {
+    out: () => undefined,
+    err: (text: string) => void log.push(text),
+    color: colorsFor({ isTTY: false }),
+  };
+  const startedAt = performance.now();
+  const up = runUp(
+    join(dir, 'workspace'),
+    { port: 0, host: '127.0.0.1' },
+    quiet,
+    { stopped, onReload: () => () => undefined },
+    { createServer, onReady: ({ apiUrl }) => ready(apiUrl) },
+  );
+  const apiUrl = await Promise.race([
+    listening,
+    up.then((code) => Promise.reject(new Error(`runUp ended with ${code}: ${log.join('\n')}`))),
+  ]);
+  const startMs = performance.now() - startedAt;
+
+  const pool = new Pool(apiUrl, { connections: options.connections, pipelining: 1 });
+  const routes = [
+    { name: 'GET /healthz (baseline)', path: '/healthz' },
+    { name: 'GET /api/v1/incidents?limit=50', path: '/api/v1/incidents?limit=50' },
+    { name: `GET /api/v1/integrations (all ${integrations})`, path: '/api/v1/integrations' },
+  ];
+  // Each route once alone, twice (the first also compiles), before any load: the time one request takes.
+  const alone: { bytes: number; ms: number }[] = [];
+  for (const route of routes) {
+    await once(pool, route.path);
+    alone.push(await once(pool, route.path));
+  }
+  const measured: Load[] = [];
+  for (const route of routes) {
+    progress(`${route.name}: warm-up ${options.warmupMs / 1000} s, then ${options.durationMs / 1000} s`);
+    const warm = await load(pool, route.path, options.connections, options.warmupMs, options.graceMs);
+    if (warm.unanswered > 0) await settle();
+    const figures = await load(pool, route.path, options.connections, options.durationMs, options.graceMs);
+    measured.push(figures);
+    // The aborted requests' handlers keep the server busy until their read timeout; let them end first.
+    if (figures.unanswered > 0) await settle();
+  }
+  await pool.close();
+
+  progress(`dashboard: ${options.loads} first loads in Chromium`);
+  const firstLoads = await dashboardLoads(apiUrl, options.loads);
+
+  stop();
+  const code = await up;
+  if (code !== 0) progress(`runUp ended with ${code}:\n${log.join('\n')}`);
+
+  const baseline = measured[0]!;
+  const apiGoal = (m: Load) => m.unanswered === 0 && m.errors === 0 && m.p99 < 50;
+  const dashboard = median(firstLoads.map((l) => l.visibleMs));
+  const goals = {
+    incidents: apiGoal(measured[1]!),
+    integrations: apiGoal(measured[2]!),
+    dashboard: dashboard < 1000,
+  };
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  console.log(`load average: ${loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `store: ${integrations} integrations × ${CHECKS_PER_INTEGRATION} checks (SLO on each integration), ` +
+      `${options.incidents} open incidents (seeded in ${fmt(incidentsMs)} ms), ${fmt(seeded.results)} results ` +
+      `(${options.results} per check over 24 h, ${fmt(seeded.failures)} failing) in ${fmt(seeded.ms)} ms; ` +
+      `daemon + API started in ${fmt(startMs)} ms`,
+  );
+  console.log(
+    `load: ${options.connections} concurrent clients on one keep-alive undici Pool, ` +
+      `${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s per route; ` +
+      `one request alone, before the load: ${alone.map((a) => `${ms(a.ms)} (${fmt(a.bytes / 1024)} KiB)`).join(' / ')}`,
+  );
+  console.log('');
+  console.log('| route | answered | req/s | p50 | p95 | p99 | max | p99 vs /healthz | goal |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  measured.forEach((m, i) => {
+    const bound = m.unanswered > 0 ? '≥ ' : '';
+    const goal = i === 0 ? '—' : `p99 < 50 ms: ${apiGoal(m) ? 'met' : 'NOT met'}`;
+    console.log(
+      `| ${routes[i]!.name} | ${fmt(m.answered)}${m.unanswered ? ` (+${m.unanswered} unanswered)` : ''}` +
+        `${m.errors ? ` (${m.errors} errors)` : ''} | ${fmtRate(m.perSecond)} | ${bound}${ms(m.p50)} | ` +
+        `${bound}${ms(m.p95)} | ${bound}${ms(m.p99)} | ${bound}${ms(m.max)} | ` +
+        `${i === 0 ? '1x' : `${(m.p99 / baseline.p99).toFixed(1)}x`} | ${goal} |`,
+    );
+  });
+  console.log('');
+  console.log(
+    `dashboard first load (median of ${firstLoads.length}): integration rows visible ${fmt(dashboard)} ms, ` +
+      `loadEventEnd ${fmt(median(firstLoads.map((l) => l.loadEventEndMs)))} ms ` +
+      `(each: ${firstLoads.map((l) => fmt(l.visibleMs)).join(', ')} ms)  [goal < 1 s: ` +
+      `${goals.dashboard ? 'met' : 'NOT met'}]`,
+  );
+  const met = Object.values(goals).filter(Boolean).length;
+  console.log(`goals met: ${met} of ${Object.keys(goals).length}`);
+}
+
+// ─── the workload ──────────────────────────────────────────────────────────────────────────────────────────────
+
+async function generatedWorkspace(dir: string, integrations: number, closedPort: number): Promise<Workspace> {
+  mkdirSync(join(dir, 'integrations'), { recursive: true });
+  writeFileSync(
+    join(dir, 'lifeline.yaml'),
+    [
+      'version: 1',
+      'name: bench-api',
+      'include: [integrations/*.yaml]',
+      'teams:',
+      ...Array.from(
+        { length: 4 },
+        (_, t) =>
+          `  - { id: team-${t}, name: Team ${t}, escalation: default, members: [{ id: person-${t}, name: Person ${t}, roles: [on-call] }] }`,
+      ),
+      'channels:',
+      `  - { id: ops, kind: webhook, url: "http://127.0.0.1:${closedPort}/hooks/ops" }`,
+      'severities:',
+      '  - { id: SEV2, name: Major, respond: { acknowledge: 24h, firstAction: 48h, resolve: 72h } }',
+      'escalationPolicies:',
+      '  - id: default',
+      '    levels:',
+      '      - { after: 0s, notify: [{ channel: ops }] }',
+      '      - { after: 24h, unless: acknowledged, notify: [{ team: team-1 }] }',
+    ].join('\n') + '\n',
+  );
+  const perFile = 100;
+  for (let f = 0; f * perFile < integrations; f++) {
+    const lines = ['integrations:'];
+    const books = ['playbooks:'];
+    for (let i = f * perFile; i < Math.min(integrations, (f + 1) * perFile); i++) {
+      const checks = Array.from(
+        { length: CHECKS_PER_INTEGRATION },
+        (_, c) => `      - { id: v${i}-c${c}, kind: http, endpoint: list, every: 24h, timeout: 5s }`,
+      );
+      lines.push(`  - id: vendor-${i}
+    name: Vendor ${i}
+    owner: team-${i % 4}
+    baseUrl: http://127.0.0.1:${closedPort}
+    auth: { type: none }
+    endpoints:
+      - { id: list, method: GET, path: /v1/items }
+    slo:
+      latency: [{ percentile: p95, below: 800ms }]
+      errorRate: { below: 1% }
+    checks:
+${checks.join('\n')}`);
+      books.push(`  - id: vendor-${i}-slow
+    name: Vendor ${i} slow
+    integration: vendor-${i}
+    covers: [server-error]
+    severity: SEV2
+    problem: "Vendor ${i} p95 is {{value}}"
+    trigger: { when: [{ signal: latency, check: v${i}-c0, percentile: p95, above: 60s, for: 1h }] }
+    steps:
+      - { id: tell, action: notify, channels: [ops] }`);
+    }
+    writeFileSync(
+      join(dir, 'integrations', `file-${String(f).padStart(3, '0')}.yaml`),
+      `${lines.join('\n')}\n${books.join('\n')}\n`,
+    );
+  }
+  const result = await loadWorkspace(dir);
+  if (!result.workspace)
+    throw new Error(`generated workspace invalid: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+  return result.workspace;
+}
+
+/** Opens `total` incidents over the last hour, decided one by one; their rows written in batches. */
+async function seedIncidents(
+  storePath: string,
+  workspace: Workspace,
+  total: number,
+  now: number,
+): Promise<number> {
+  const start = performance.now();
+  const config = compileEngineConfig(workspace);
+  const store = await openSqliteStore({ path: storePath });
+  const state: EngineState = emptyState();
+  let batch = {
+    incidents: [] as IncidentRecord[],
+    timeline: [] as TimelineRecord[],
+    timers: [] as TimerRecord[],
+  };
+  for (let i = 0; i < total; i++) {
+    const playbook = workspace.playbooks[i % workspace.playbooks.length]!;
+    const at = now - 3_600_000 + Math.floor((i * 3_600_000) / total);
+    const signature = failureSignature({
+      integration: playbook.integration,
+      endpoint: '/v1/items',
+      class: 'server-error',
+      status: 500 + (i % 4),
+      errorCode: `E${i}`,
+    });
+    const before: EngineState = { ...emptyState(), nextIncidentNumber: i + 1 };
+    const decision = decideChanges(
+      config,
+      before,
+      {
+        kind: 'signal-fired',
+        playbookId: playbook.id,
+        signature,
+        values: { value: '42%', threshold: '20%' },
+        checks: [`${playbook.integration.replace('vendor-', 'v')}-c0`],
+        signal: 'latency p95 above 60 s',
+      },
+      at,
+    );
+    const changes = decision.changes;
+    if (!changes) throw new Error(`seeding incident ${i}: ${JSON.stringify(decision.outcome)}`);
+    const rows = incidentRows(undefined, changes, at);
+    batch.incidents.push(...rows.incidents);
+    batch.timeline.push(...rows.timeline);
+    batch.timers.push(...rows.timers);
+    if ((i + 1) % SEED_BATCH === 0 || i === total - 1) {
+      await store.applyDecision(batch);
+      batch = { incidents: [], timeline: [], timers: [] };
+    }
+  }
+  state.nextIncidentNumber = total + 1;
+  await store.applyDecision({ engineState: [countersEntry(state)] });
+  await store.close();
+  return performance.now() - start;
+}
+
+/**
+ * `perCheck` results per check, evenly spread over the last 24 h with jitter; ~3 % fail (server errors), the
+ * latencies are log-normal around ~120 ms. A fixed seed: every run stores the same results.
+ */
+async function seedResults(storePath: string, workspace: Workspace, perCheck: number, now: number) {
+  const start = performance.now();
+  const store = await openSqliteStore({ path: storePath });
+  const random = mulberry32(42);
+  let batch: CheckResult[] = [];
+  let results = 0;
+  let failures = 0;
+  const step = DAY_MS / perCheck;
+  for (const integration of workspace.integrations) {
+    for (const check of integration.checks ?? []) {
+      for (let k = 0; k < perCheck; k++) {
+        const startedAt = Math.floor(now - DAY_MS + k * step + random() * step * 0.9);
+        const ok = random() >= 0.03;
+        const latencyMs = Math.round(Math.exp(4.8 + 0.5 * gaussian(random)));
+        batch.push({
+          integration: integration.id,
+          check: check.id,
+          kind: 'http',
+          ok,
+          class: ok ? 'ok' : 'server-error',
+          status: ok ? 200 : 503,
+          latencyMs,
+          signature: ok
+            ? ''
+            : failureSignature({
+                integration: integration.id,
+                endpoint: '/v1/items',
+                class: 'server-error',
+                status: 503,
+              }),
+          message: ok ? 'ok' : 'HTTP 503',
+          startedAt,
+          scheduledAt: startedAt,
+          attempts: 1,
+        });
+        results++;
+        if (!ok) failures++;
+        if (batch.length >= RESULT_BATCH) {
+          await store.recordCheckResults(batch);
+          batch = [];
+        }
+      }
+    }
+  }
+  if (batch.length) await store.recordCheckResults(batch);
+  await store.close();
+  return { results, failures, ms: performance.now() - start };
+}
+
+// ─── phase 1: the API under load ───────────────────────────────────────────────────────────────────────────────
+
+interface Load {
+  answered: number;
+  unanswered: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** One request alone (no other load): its time and the response's size (and a check that it answers 200). */
+async function once(pool: Pool, path: string): Promise<{ bytes: number; ms: number }> {
+  const start = performance.now();
+  const res = await pool.request({ path, method: 'GET', signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+  const body = await res.body.arrayBuffer();
+  if (res.statusCode !== 200)
+    throw new Error(`${path}: HTTP ${res.statusCode}: ${Buffer.from(body).toString()}`);
+  return { bytes: body.byteLength, ms: performance.now() - start };
+}
+
+/**
+ * `clients` workers loop requests on the pool for `windowMs`; a request still unanswered `graceMs` after the
+ * window is aborted and recorded with its time so far.
+ */
+async function load(
+  pool: Pool,
+  path: string,
+  clients: number,
+  windowMs: number,
+  graceMs: number,
+): Promise<Load> {
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  let answered = 0;
+  let unanswered = 0;
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + windowMs;
+  const abort = new AbortController();
+  setMaxListeners(clients + 10, abort.signal);
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const sent = performance.now();
+      try {
+        const res = await pool.request({ path, method: 'GET', signal: abort.signal });
+        await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+        if (res.statusCode !== 200) errors++;
+        answered++;
+      } catch (error) {
+        if (!abort.signal.aborted) throw error;
+        unanswered++;
+      }
+      histogram.recordValue(Math.max(1, Math.round((performance.now() - sent) * 1000)));
+    }
+  };
+  const done = Promise.all(Array.from({ length: clients }, worker));
+  const timer = setTimeout(() => abort.abort(), windowMs + graceMs);
+  await done;
+  clearTimeout(timer);
+  const elapsedMs = performance.now() - start;
+  const result: Load = {
+    answered,
+    unanswered,
+    errors,
+    perSecond: (answered / elapsedMs) * 1000,
+    p50: histogram.getValueAtPercentile(50) / 1000,
+    p95: histogram.getValueAtPercentile(95) / 1000,
+    p99: histogram.getValueAtPercentile(99) / 1000,
+    max: histogram.maxValue / 1000,
+  };
+  histogram.destroy();
+  return result;
+}
+
+/** Waits out the server's read timeout: aborted requests are still being answered until then. */
+async function settle(): Promise<void> {
+  progress(`  requests aborted: waiting ${READ_TIMEOUT_MS / 1000} s for the server to drop them`);
+  await new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_MS + 500));
+}
+
+// ─── phase 2: the dashboard's first load ───────────────────────────────────────────────────────────────────────
+
+async function dashboardLoads(apiUrl: string, loads: number) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const out: { visibleMs: number; loadEventEndMs: number }[] = [];
+    // One unmeasured load first: Chromium's own start-up (GPU process, disk cache set-up) is not the page's.
+    for (let i = 0; i <= loads; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const start = performance.now();
+      await page.goto(`${apiUrl}/`, { timeout: LOAD_TIMEOUT_MS });
+      await page.waitForSelector('[data-testid^="integration-"]', { timeout: LOAD_TIMEOUT_MS });
+      const visibleMs = performance.now() - start;
+      // In the page (a string: this file is not compiled with the DOM library).
+      const loadEventEndMs = Number(
+        await page.evaluate("performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? NaN"),
+      );
+      if (i > 0) out.push({ visibleMs, loadEventEndMs });
+      await context.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+// ─── helpers ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A loopback port nothing listens on (bound once, then released). */
+async function unusedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+}
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function ms(value: number): string {
+  return value >= 100 ? `${fmt(value)} ms` : `${value.toFixed(1)} ms`;
+}
+
+function fmtRate(value: number): string {
+  return value >= 100 ? fmt(value) : value.toFixed(1);
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
