@@ -18,6 +18,8 @@ export interface WindowStats {
 
 export interface SloAttainment {
   windowMs: number;
+  /** When it was computed (epoch ms); on the integrations list up to 5 minutes old. */
+  computedAt?: number;
   availability?: { target: number; actual: number | null; met: boolean | null };
   errorRate?: { below: number; actual: number | null; met: boolean | null };
   latency: { percentile: string; belowMs: number; actualMs: number | null; met: boolean | null }[];
@@ -32,6 +34,7 @@ export interface IntegrationHealth {
   status: HealthStatus;
   lastResultAt: number | null;
   openIncidents: number;
+  /** The list has 5m and 1h; an integration's detail also 24h. */
   windows: Partial<Record<'5m' | '1h' | '24h', WindowStats>>;
   slo?: SloAttainment;
 }

@@ -30,6 +30,7 @@ import { ALERT_SCOPE, CriteriaWatch } from './criteria-watch.js';
 import { WorkspaceInvalidError, type DaemonOptions, type RunningDaemon } from './daemon-options.js';
 import { createEffectExecutor } from './effect-executor.js';
 import { EngineShell } from './engine-shell.js';
+import { HealthBoard } from './health-board.js';
 import { createIncidentService, type WorkspaceStatus } from './incident-service-impl.js';
 import { errorText, silentLogger } from './logger.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
@@ -92,6 +93,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
 
     const events = new EventHub({ clock });
+    // Status and 5m/1h windows of the integrations list, kept live from check results (see `health-board.ts`).
+    const board = new HealthBoard(clock);
+    await board.warm(store, status.workspace, signal).catch((error: unknown) => {
+      logger.warn('could not warm the health board from the store; the list warms on first read', {
+        error: errorText(error),
+      });
+    });
     // Outbound HTTP of deliveries and actions: one pool, closed at stop so no idle socket keeps the process up.
     const http = new Agent({ connect: { timeout: 10_000 } });
     // The dispatcher is created below; a decision committed before it exists has nothing to wake.
@@ -146,6 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       onResult: (result) => {
         metrics?.checkResult(result);
         events.publishCheckResult(result);
+        board.record(result);
         void signals
           .evaluate(result.integration)
           .catch((error: unknown) => logger.error('evaluating signals failed', { error: errorText(error) }));
@@ -222,6 +231,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           windows.configure(workspace);
           checks.schedule(workspace);
           events.retainChecks(new Set(checksOf(workspace).map(({ check }) => check.id)));
+          board.retain(workspace);
           watcher?.update(workspace.files);
         }),
     });
@@ -290,7 +300,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       onRecorded: (change) => rotations.note(change),
       ...(env ? { env } : {}),
     });
-    const read = createReadService({ store, clock, workspace: () => status.workspace, incidents: service });
+    const read = createReadService({
+      store,
+      clock,
+      workspace: () => status.workspace,
+      incidents: service,
+      board,
+      signal,
+      startSloPass: true,
+      engineIncidents: () => Object.values(shell.state.incidents),
+    });
     return {
       service,
       changes,

@@ -1,25 +1,31 @@
 /**
- * The `ReadService` over the store and the workspace in use. Health numbers come from the stored rollups rather
- * than the in-memory windows: those are sized for what the workspace's signals read, while the API promises the
- * same windows (5m, 1h, 24h) and the SLO's window for every integration. Incidents are read through the
- * `IncidentService`, which owns them; this module only adds the response-target countdowns at `now`.
+ * The `ReadService` over the store and the workspace in use. The integrations list is served from the
+ * `HealthBoard` the daemon keeps up to date (status, 5m and 1h windows), so a list request never reads rollups;
+ * its SLO attainment is a cached value per integration, refreshed in the background one integration per tick and
+ * at most `SLO_MAX_AGE_MS` old (each carries its `computedAt`). The detail of one integration still reads its
+ * stored rollups (5m, 1h, 24h) and computes its SLO fresh. Incidents are read through the `IncidentService`,
+ * which owns them; this module only adds the response-target countdowns at `now`.
  *
  * @example
- * const read = createReadService({ store, clock, workspace: () => status.workspace, incidents: service });
- * const [stripe] = await read.integrations(signal);
+ * const read = createReadService({ store, clock, workspace: () => status.workspace, incidents: service, board });
+ * const answer = await read.integrations({ limit: 100 }, signal);
  */
 import type { CheckResult } from '../checks/check-result.js';
 import type { Incident, ResponseTarget } from '../engine/index.js';
 import { planPlaybook, stepLocator } from '../engine/plan/index.js';
 import type { OutboxStatus, OutboxSummary } from '../store/engine-records.js';
 import { estimateQuantile } from '../store/latency-histogram.js';
-import { emptyAggregate, mergeAggregates, type RollupAggregate } from '../store/rollups.js';
+import { emptyAggregate, mergeAggregates, minuteStart, type RollupAggregate } from '../store/rollups.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../store/index.js';
 import type { CheckRollup, RollupBucketMs, Store, StoredCheckResult } from '../store/store.js';
 import { checksOf, type Integration, type Workspace } from '../workspace/model.js';
+import { HealthBoard } from './health-board.js';
 import type { IncidentService } from './incident-service.js';
 import {
+  DEFAULT_INTEGRATION_PAGE,
   HEALTH_WINDOWS,
+  LIST_WINDOWS,
+  MAX_INTEGRATION_PAGE,
   type CheckHealth,
   type DeliveryQuery,
   type DeliveryStatus,
@@ -44,7 +50,18 @@ export interface ReadServiceDeps {
   clock: { now(): number };
   workspace: () => Workspace;
   incidents: IncidentService;
+  /** The daemon's live board; without one the service keeps its own, warmed from the store on first use. */
+  board?: HealthBoard;
+  /** Ends background SLO refreshes (the daemon's lifetime). */
+  signal?: AbortSignal;
+  /** The incidents the engine holds in memory (the daemon): open counts come from here rather than paging. */
+  engineIncidents?: () => Iterable<Incident>;
+  /** Start the first SLO pass at once (the daemon) instead of on the first list request. */
+  startSloPass?: boolean;
 }
+
+/** Oldest an SLO attainment on the integrations list may be before a background refresh recomputes it. */
+export const SLO_MAX_AGE_MS = 5 * MINUTE_MS;
 
 export const DEFAULT_SLO_WINDOW_MS = 30 * DAY_MS;
 /** Most buckets one series answers: a chart has no use for more, and it bounds the work of one request. */
@@ -68,8 +85,116 @@ const DELIVERY_ROWS: Readonly<Record<DeliveryStatus, readonly OutboxStatus[]>> =
   dead: ['dead'],
 };
 
+/** The board's part of a list item, with what it was computed from. */
+interface BoardPart {
+  integration: Integration;
+  version: number;
+  minute: number;
+  status: HealthStatus;
+  lastResultAt: number | null;
+  windows: IntegrationHealth['windows'];
+}
+
 export function createReadService(deps: ReadServiceDeps): ReadService {
   const { store, clock } = deps;
+  const board = deps.board ?? new HealthBoard(clock);
+  const lifetime = deps.signal ?? new AbortController().signal;
+  let boardWorkspace: Workspace | undefined;
+  /** The cached SLO per integration, with the integration it was computed for (a reload makes it stale). */
+  const slos = new Map<string, { integration: Integration; attainment: SloAttainment }>();
+  let refreshing: Promise<void> | undefined;
+  let firstPass: Promise<void> | undefined;
+  const boardParts = new Map<string, BoardPart>();
+
+  /** Recomputes stale SLOs one integration per tick, so a refresh never holds the event loop for long. */
+  function refreshSlos(): Promise<void> {
+    refreshing ??= (async () => {
+      try {
+        const integrations = deps.workspace().integrations;
+        const ids = new Set(integrations.map((integration) => integration.id));
+        for (const id of slos.keys()) if (!ids.has(id)) slos.delete(id);
+        for (const integration of integrations) {
+          if (!integration.slo) {
+            slos.delete(integration.id);
+            continue;
+          }
+          const cached = slos.get(integration.id);
+          const now = clock.now();
+          if (cached?.integration === integration && now - cached.attainment.computedAt < SLO_MAX_AGE_MS)
+            continue;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          slos.set(integration.id, {
+            integration,
+            attainment: await sloAttainment(integration, now, lifetime),
+          });
+        }
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  }
+
+  /** The first pass fills the cache; if it fails, the next list request starts it again. */
+  function firstSloPass(): Promise<void> {
+    firstPass ??= refreshSlos().catch((error: unknown) => {
+      firstPass = undefined;
+      throw error;
+    });
+    return firstPass;
+  }
+  if (deps.startSloPass) void firstSloPass().catch(() => undefined);
+
+  /** The board following the workspace in use, warmed once (a no-op when the daemon already warmed it). */
+  async function liveBoard(signal: AbortSignal): Promise<HealthBoard> {
+    const workspace = deps.workspace();
+    await board.warm(store, workspace, signal);
+    if (boardWorkspace !== workspace) {
+      board.retain(workspace);
+      boardParts.clear();
+      boardWorkspace = workspace;
+    }
+    return board;
+  }
+
+  /** What the board says of one integration, recomputed only when its lane changed or a minute began. */
+  function boardPart(integration: Integration, minute: number): BoardPart {
+    const version = board.version(integration.id);
+    const cached = boardParts.get(integration.id);
+    if (cached?.integration === integration && cached.version === version && cached.minute === minute)
+      return cached;
+    const own = board.latest(
+      integration.id,
+      (integration.checks ?? []).map((check) => check.id),
+    );
+    const part: BoardPart = {
+      integration,
+      version,
+      minute,
+      status: integrationStatus(own),
+      lastResultAt: own.length ? Math.max(...own.map((result) => result.startedAt)) : null,
+      windows: board.windows(integration.id, LIST_WINDOWS),
+    };
+    boardParts.set(integration.id, part);
+    return part;
+  }
+
+  function listItem(integration: Integration, openIncidents: number, minute: number): IntegrationHealth {
+    const part = boardPart(integration, minute);
+    const cached = slos.get(integration.id);
+    return {
+      id: integration.id,
+      name: integration.name,
+      ...(integration.vendor !== undefined ? { vendor: integration.vendor } : {}),
+      owner: integration.owner,
+      ...(integration.description !== undefined ? { description: integration.description } : {}),
+      status: part.status,
+      lastResultAt: part.lastResultAt,
+      openIncidents,
+      windows: part.windows,
+      ...(integration.slo && cached ? { slo: cached.attainment } : {}),
+    };
+  }
 
   async function healthOf(
     integration: Integration,
@@ -77,7 +202,7 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     openIncidents: number,
     now: number,
     signal: AbortSignal,
-  ): Promise<IntegrationHealth> {
+  ): Promise<IntegrationDetail> {
     const longest = Math.max(...Object.values(HEALTH_WINDOWS));
     const rows = await store.checkRollups(
       { integration: integration.id, since: now - longest, until: now, resolution: MINUTE_MS },
@@ -96,7 +221,8 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     const own = latest.filter(
       (result) => result.integration === integration.id && declared.has(result.check),
     );
-    const health: IntegrationHealth = {
+    const health: IntegrationDetail = {
+      checks: [],
       id: integration.id,
       name: integration.name,
       ...(integration.vendor !== undefined ? { vendor: integration.vendor } : {}),
@@ -122,6 +248,7 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     const errorRate = total.count ? total.failures / total.count : null;
     const attainment: SloAttainment = {
       windowMs,
+      computedAt: now,
       latency: (slo.latency ?? []).map((target) => {
         const actualMs = quantileOf(total, PERCENTILE_QUANTILE[target.percentile]);
         return {
@@ -150,9 +277,17 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     return attainment;
   }
 
-  /** Open incidents per integration, read through the service page by page. */
+  /** Open incidents per integration: from the engine's memory in the daemon, else through the service page by page. */
   async function openIncidentCounts(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
+    const open = new Set<string>(OPEN_STATUSES);
+    if (deps.engineIncidents) {
+      for (const incident of deps.engineIncidents()) {
+        if (open.has(incident.status))
+          counts.set(incident.integration, (counts.get(incident.integration) ?? 0) + 1);
+      }
+      return counts;
+    }
     for (const status of OPEN_STATUSES) {
       let cursor: string | undefined;
       do {
@@ -171,14 +306,37 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
   }
 
   return {
-    async integrations(signal) {
-      const now = clock.now();
-      const [latest, open] = await Promise.all([store.latestCheckResults({ signal }), openIncidentCounts()]);
-      const out: IntegrationHealth[] = [];
-      for (const integration of deps.workspace().integrations) {
-        out.push(await healthOf(integration, latest, open.get(integration.id) ?? 0, now, signal));
+    async integrations(query, signal) {
+      await liveBoard(signal);
+      // The first list after start waits for the first SLO pass; later ones show the cached values.
+      await firstSloPass();
+      void refreshSlos().catch(() => undefined);
+      const integrations = deps.workspace().integrations;
+      let from = 0;
+      if (query.cursor !== undefined) {
+        const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+        const index = integrations.findIndex((integration) => integration.id === after);
+        if (index < 0) {
+          return {
+            kind: 'invalid',
+            field: 'cursor',
+            message:
+              'names no integration of the workspace in use (it may have been removed); start without it',
+          };
+        }
+        from = index + 1;
       }
-      return out;
+      const limit = Math.min(query.limit ?? DEFAULT_INTEGRATION_PAGE, MAX_INTEGRATION_PAGE);
+      const slice = integrations.slice(from, from + limit);
+      const open = await openIncidentCounts();
+      const minute = minuteStart(clock.now());
+      const items = slice.map((integration) => listItem(integration, open.get(integration.id) ?? 0, minute));
+      const last = slice.at(-1);
+      const more = from + limit < integrations.length && last !== undefined;
+      return {
+        kind: 'page',
+        page: pageOf(items, more ? Buffer.from(last.id, 'utf8').toString('base64url') : undefined),
+      };
     },
 
     async integration(id, signal) {
@@ -201,8 +359,7 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
             latest: result,
           };
         });
-      const detail: IntegrationDetail = { ...health, checks };
-      return detail;
+      return { ...health, checks };
     },
 
     async series(id, query, signal) {

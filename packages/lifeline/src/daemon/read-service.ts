@@ -13,9 +13,12 @@ import type { StoredCheckResult } from '../store/store.js';
 
 export type HealthStatus = 'up' | 'degraded' | 'down' | 'unknown';
 
-/** The windows every integration reports, by name. */
+/** The windows an integration's detail reports, by name. */
 export const HEALTH_WINDOWS = { '5m': 5 * 60_000, '1h': 3_600_000, '24h': 86_400_000 } as const;
 export type HealthWindowName = keyof typeof HEALTH_WINDOWS;
+/** The windows each item of the integrations list reports (kept live in memory, see `health-board.ts`). */
+export const LIST_WINDOWS = { '5m': 5 * 60_000, '1h': 3_600_000 } as const;
+export type ListWindowName = keyof typeof LIST_WINDOWS;
 
 /** Results of one integration over `[now - windowMs, now)`; latencies in ms, `null` without results. */
 export interface WindowStats {
@@ -33,6 +36,8 @@ export type Percentile = 'p50' | 'p90' | 'p95' | 'p99' | 'p99.9';
 /** How the integration fares against its declared SLO over the SLO's window; `met` is null without results. */
 export interface SloAttainment {
   windowMs: number;
+  /** When it was computed (epoch ms): on the list up to `SLO_MAX_AGE_MS` old, on the detail page fresh. */
+  computedAt: number;
   availability?: { target: number; actual: number | null; met: boolean | null };
   errorRate?: { below: number; actual: number | null; met: boolean | null };
   latency: { percentile: Percentile; belowMs: number; actualMs: number | null; met: boolean | null }[];
@@ -48,7 +53,7 @@ export interface IntegrationHealth {
   /** Epoch ms of the newest result of any of its checks. */
   lastResultAt: number | null;
   openIncidents: number;
-  windows: Record<HealthWindowName, WindowStats>;
+  windows: Record<ListWindowName, WindowStats>;
   slo?: SloAttainment;
 }
 
@@ -61,7 +66,8 @@ export interface CheckHealth {
   latest: StoredCheckResult | null;
 }
 
-export interface IntegrationDetail extends IntegrationHealth {
+export interface IntegrationDetail extends Omit<IntegrationHealth, 'windows'> {
+  windows: Record<HealthWindowName, WindowStats>;
   checks: CheckHealth[];
 }
 
@@ -154,8 +160,21 @@ export interface TargetCountdown {
 /** The incident as the service returns it (timeline, playbook run, targets, linked changes) plus countdowns. */
 export type IncidentView = Incident & { countdowns: TargetCountdown[]; now: number };
 
+export const DEFAULT_INTEGRATION_PAGE = 100;
+export const MAX_INTEGRATION_PAGE = 1000;
+
+/** A page of the integrations list, in workspace order; `cursor` is the previous page's `nextCursor`. */
+export interface IntegrationQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** The list's answer: a page, or a cursor that names no integration of the workspace in use. */
+export type IntegrationsAnswer =
+  { kind: 'page'; page: Page<IntegrationHealth> } | { kind: 'invalid'; field: 'cursor'; message: string };
+
 export interface ReadService {
-  integrations(signal: AbortSignal): Promise<IntegrationHealth[]>;
+  integrations(query: IntegrationQuery, signal: AbortSignal): Promise<IntegrationsAnswer>;
   integration(id: string, signal: AbortSignal): Promise<IntegrationDetail | undefined>;
   series(id: string, query: SeriesQuery, signal: AbortSignal): Promise<SeriesAnswer>;
   results(query: ResultQuery, signal: AbortSignal): Promise<Page<StoredCheckResult>>;

@@ -1,22 +1,49 @@
 /**
- * Integrations and how they are doing: `GET /api/v1/integrations` (every integration with its status, latency
- * percentiles and error rate per window, SLO attainment, open incidents), `GET /api/v1/integrations/:id` (the
- * same plus its checks and their latest results) and `GET /api/v1/integrations/:id/series` (rollup buckets for
+ * Integrations and how they are doing: `GET /api/v1/integrations` (a page of integrations with their status,
+ * latency percentiles and error rate over 5m and 1h, cached SLO attainment, open incidents),
+ * `GET /api/v1/integrations/:id` (the same over 5m, 1h and 24h with a fresh SLO, plus its checks and their latest
+ * results) and `GET /api/v1/integrations/:id/series` (rollup buckets for
  * charts). What the numbers mean is the `ReadService`'s business; here they are validated, typed and described.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { FAILURE_CLASSES } from '../checks/check-result.js';
-import { HEALTH_WINDOWS, type ReadService } from '../daemon/read-service.js';
+import {
+  DEFAULT_INTEGRATION_PAGE,
+  HEALTH_WINDOWS,
+  LIST_WINDOWS,
+  MAX_INTEGRATION_PAGE,
+  type ReadService,
+} from '../daemon/read-service.js';
 import { assertNever } from '../engine/index.js';
 import { API_PREFIX } from './command-actions.js';
 import { CHECK_RESULT_SCHEMA, NULLABLE_NUMBER } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
-import { ID_SCHEMA, TIME_SCHEMA, isProblem, queryTimes, readSignal } from './read-routes-common.js';
+import {
+  CURSOR_SCHEMA,
+  ID_SCHEMA,
+  TIME_SCHEMA,
+  isProblem,
+  queryTimes,
+  readSignal,
+} from './read-routes-common.js';
 import { sendProblem } from './send-problem.js';
 
 const PARAMS = Type.Object({ id: ID_SCHEMA }, { additionalProperties: false });
 const NO_QUERY = Type.Object({}, { additionalProperties: false });
+const LIST_QUERY = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_INTEGRATION_PAGE,
+        description: `Page size (default ${DEFAULT_INTEGRATION_PAGE}).`,
+      }),
+    ),
+    cursor: Type.Optional(CURSOR_SCHEMA),
+  },
+  { additionalProperties: false },
+);
 const SERIES_QUERY = Type.Object(
   {
     since: Type.Optional(TIME_SCHEMA),
@@ -51,6 +78,10 @@ const SLO = {
   description: 'Attainment of the declared SLO over its window (fractions; latencies in ms).',
   properties: {
     windowMs: { type: 'integer' },
+    computedAt: {
+      type: 'integer',
+      description: 'When it was computed (epoch ms); on the list up to 5 min old.',
+    },
     availability: {
       type: 'object',
       properties: { target: { type: 'number' }, actual: NULLABLE_NUMBER, met: MET },
@@ -73,6 +104,8 @@ const SLO = {
     },
   },
 } as const;
+const windowsOf = (names: readonly string[]) =>
+  ({ type: 'object', properties: Object.fromEntries(names.map((name) => [name, WINDOW_STATS])) }) as const;
 const HEALTH_PROPERTIES = {
   id: { type: 'string' },
   name: { type: 'string' },
@@ -82,10 +115,7 @@ const HEALTH_PROPERTIES = {
   status: STATUS,
   lastResultAt: { type: ['integer', 'null'] },
   openIncidents: { type: 'integer' },
-  windows: {
-    type: 'object',
-    properties: Object.fromEntries(Object.keys(HEALTH_WINDOWS).map((name) => [name, WINDOW_STATS])),
-  },
+  windows: windowsOf(Object.keys(LIST_WINDOWS)),
   slo: SLO,
 } as const;
 const HEALTH_REQUIRED = ['id', 'name', 'owner', 'status', 'lastResultAt', 'openIncidents', 'windows'];
@@ -95,6 +125,7 @@ const INTEGRATION_DETAIL = {
   type: 'object',
   properties: {
     ...HEALTH_PROPERTIES,
+    windows: windowsOf(Object.keys(HEALTH_WINDOWS)),
     checks: {
       type: 'array',
       items: {
@@ -152,20 +183,43 @@ const SERIES = {
 const TAGS = ['integrations'];
 
 export function registerIntegrationRoutes(app: FastifyInstance, read: ReadService): void {
-  app.get(
+  app.get<{ Querystring: Static<typeof LIST_QUERY> }>(
     `${API_PREFIX}/integrations`,
     {
       schema: {
-        summary: 'Integrations with their health',
+        summary: 'Integrations with their health, a page at a time in workspace order',
         tags: TAGS,
-        querystring: NO_QUERY,
+        querystring: LIST_QUERY,
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: INTEGRATION_HEALTH } } },
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: INTEGRATION_HEALTH },
+              nextCursor: { type: 'string', description: 'Absent on the last page.' },
+            },
+            required: ['items'],
+          },
         },
       },
       config: { permission: 'read' },
     },
-    async () => ({ items: await read.integrations(readSignal()) }),
+    async (request, reply) => {
+      const answer = await read.integrations(request.query, readSignal());
+      switch (answer.kind) {
+        case 'page':
+          return answer.page;
+        case 'invalid':
+          return sendProblem(
+            reply,
+            problemOf('invalid-request', `query parameter \`${answer.field}\` ${answer.message}`, {
+              field: answer.field,
+              in: 'querystring',
+            }),
+          );
+        default:
+          return assertNever(answer, 'integrations answer');
+      }
+    },
   );
 
   app.get<{ Params: Static<typeof PARAMS> }>(

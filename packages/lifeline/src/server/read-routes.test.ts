@@ -62,8 +62,9 @@ describe('GET /api/v1/integrations', () => {
 
     const identity = byId.identity!;
     expect(identity).toMatchObject({ status: 'unknown', lastResultAt: null, openIncidents: 0 });
-    expect(identity.windows['24h']).toEqual({
-      windowMs: 24 * 60 * MINUTE,
+    expect(identity.windows).not.toHaveProperty('24h');
+    expect(identity.windows['1h']).toEqual({
+      windowMs: 60 * MINUTE,
       count: 0,
       failures: 0,
       errorRate: null,
@@ -92,6 +93,36 @@ describe('GET /api/v1/integrations', () => {
     const answer = await get('/api/v1/integrations');
     const payments = (answer.body.items as Record<string, unknown>[]).find((item) => item.id === 'payments');
     expect(payments?.status).toBe('degraded');
+  });
+
+  it('pages through the integrations in workspace order with `limit` and `cursor`', async () => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const answer = await get(`/api/v1/integrations?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(answer.status).toBe(200);
+      const items = answer.body.items as unknown as IntegrationHealth[];
+      expect(items).toHaveLength(1);
+      ids.push(items[0]!.id);
+      cursor = answer.body.nextCursor as string | undefined;
+      pages++;
+    } while (cursor !== undefined);
+    expect(ids).toEqual(fixture.workspace.integrations.map((i) => i.id));
+    expect(pages).toBe(fixture.workspace.integrations.length);
+
+    const stale = await get(`/api/v1/integrations?cursor=${Buffer.from('gone').toString('base64url')}`);
+    expect(stale.status).toBe(400);
+    expect(stale.body).toMatchObject({ field: 'cursor', in: 'querystring' });
+    const tooMany = await get('/api/v1/integrations?limit=1001');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ field: 'limit' });
+  });
+
+  it('shows the cached SLO with when it was computed', async () => {
+    const answer = await get('/api/v1/integrations');
+    const payments = (answer.body.items as unknown as IntegrationHealth[]).find((i) => i.id === 'payments');
+    expect(payments?.slo?.computedAt).toBe(NOW);
   });
 
   it('refuses an unknown query parameter, naming it', async () => {

@@ -18,10 +18,17 @@ const ROW_HEIGHT = 52;
 
 export function Overview() {
   const [filter, setFilter] = useState('');
-  const integrations = useData(
-    (signal) => getJson<{ items: IntegrationHealth[] }>('/integrations', {}, signal),
-    [],
-  );
+  const integrations = useData(async (signal) => {
+    // The list is paged; the overview shows every integration, so it reads pages of the largest size.
+    const items: IntegrationHealth[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await getJson<Page<IntegrationHealth>>('/integrations', { limit: 1000, cursor }, signal);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return { items };
+  }, []);
   const open = useData(async (signal) => {
     const pages = await Promise.all(
       (['triggered', 'acknowledged', 'mitigated'] as const).map((status) =>
