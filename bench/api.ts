@@ -1,8 +1,10 @@
 /**
  * The read API and the dashboard under a realistic store: 10,000 checks (1,000 integrations × 10, each with an
- * SLO), 1,000 open incidents and 24 h of check-result rollups, served by the real daemon and server as
- * `lifeline up` starts them (`runUp`: startDaemon + createServer, auth on the daemon's store, no API tokens so
- * loopback is open). The checks point at a closed loopback port and run once a day on their stable phases, so
+ * SLO), 1,000 open incidents and 24 h of check-result rollups, served by the built CLI's `lifeline up` in a child
+ * process (no API tokens, so loopback is open), so that the load generator's own work does not share the server's
+ * event loop and the figures are the API's. Before the load the benchmark waits for `/healthz` and then for the
+ * daemon's start-up work to settle: it polls `GET /api/v1/integrations` (every page) until every item carries
+ * `slo.computedAt`, i.e. the health board's background SLO pass has been through every integration. The checks point at a closed loopback port and run once a day on their stable phases, so
  * the scheduler stays quiet (a few refused connections during the run); the playbooks' triggers cannot fire.
  *
  * 1. Latency at `--connections` concurrent clients (undici workers looping on one keep-alive Pool, latencies in
@@ -21,19 +23,19 @@
  *   npm run build && npm run bench -- api [--checks 10000] [--incidents 1000] [--duration 10] [--results 24]
  *                                         [--connections 100] [--warmup 2] [--grace 10] [--loads 5]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { chromium } from 'playwright-core';
 import { Pool } from 'undici';
 import type { CheckResult } from '../packages/lifeline/dist/checks/check-result.js';
 import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
-import { colorsFor, type Output } from '../packages/lifeline/dist/cli/output.js';
-import { runUp } from '../packages/lifeline/dist/cli/up-command.js';
 import { countersEntry, incidentRows } from '../packages/lifeline/dist/daemon/state-records.js';
 import {
   compileEngineConfig,
@@ -41,7 +43,6 @@ import {
   emptyState,
   type EngineState,
 } from '../packages/lifeline/dist/engine/index.js';
-import { createServer } from '../packages/lifeline/dist/server/create-server.js';
 import { READ_TIMEOUT_MS } from '../packages/lifeline/dist/server/read-routes-common.js';
 import {
   openSqliteStore,
@@ -58,6 +59,13 @@ const DAY_MS = 86_400_000;
 const SEED_BATCH = 500;
 const RESULT_BATCH = 20_000;
 const LOAD_TIMEOUT_MS = 30_000;
+/** The built CLI the server runs from (`npm run build` first). */
+const CLI = fileURLToPath(new URL('../packages/lifeline/bin/lifeline.js', import.meta.url));
+/** How long the child may take to print its API line, to settle its SLO pass, and to exit after SIGTERM. */
+const START_TIMEOUT_MS = 120_000;
+const SETTLE_TIMEOUT_MS = 300_000;
+const SETTLE_POLL_MS = 1_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 interface Options {
   checks: number;
@@ -114,30 +122,31 @@ async function run(dir: string, options: Options): Promise<void> {
   progress(`seeding ${options.results} results per check over 24 h`);
   const seeded = await seedResults(storePath, workspace, options.results, now);
 
-  progress('starting the daemon and the API (runUp)');
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  let ready!: (url: string) => void;
-  const listening = new Promise<string>((resolve) => (ready = resolve));
-  const log: string[] = [];
-  const quiet: Output = {
-    out: () => undefined,
-    err: (text: string) => void log.push(text),
-    color: colorsFor({ isTTY: false }),
-  };
+  progress(`starting \`lifeline up\` in a child process (${CLI})`);
+  const server = startServer(join(dir, 'workspace'), storePath);
+  try {
+    await measureAgainst(server, integrations, options, { incidentsMs, seeded });
+  } finally {
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  }
+}
+
+async function measureAgainst(
+  server: Server,
+  integrations: number,
+  options: Options,
+  seeding: { incidentsMs: number; seeded: { results: number; failures: number; ms: number } },
+): Promise<void> {
+  const { incidentsMs, seeded } = seeding;
   const startedAt = performance.now();
-  const up = runUp(
-    join(dir, 'workspace'),
-    { port: 0, host: '127.0.0.1' },
-    quiet,
-    { stopped, onReload: () => () => undefined },
-    { createServer, onReady: ({ apiUrl }) => ready(apiUrl) },
-  );
-  const apiUrl = await Promise.race([
-    listening,
-    up.then((code) => Promise.reject(new Error(`runUp ended with ${code}: ${log.join('\n')}`))),
-  ]);
+  const apiUrl = await server.apiUrl;
+  const probe = new Pool(apiUrl, { connections: 1 });
+  await untilHealthy(probe);
   const startMs = performance.now() - startedAt;
+  progress(`  listening at ${apiUrl}; waiting for the SLO pass (slo.computedAt on every integration)`);
+  const settled = await untilSloPassed(probe, SETTLE_TIMEOUT_MS);
+  await probe.close();
+  const settleMs = performance.now() - startedAt - startMs;
 
   const pool = new Pool(apiUrl, { connections: options.connections, pipelining: 1 });
   const routes = [
@@ -169,9 +178,8 @@ async function run(dir: string, options: Options): Promise<void> {
   progress(`dashboard: ${options.loads} first loads in Chromium`);
   const firstLoads = await dashboardLoads(apiUrl, options.loads);
 
-  stop();
-  const code = await up;
-  if (code !== 0) progress(`runUp ended with ${code}:\n${log.join('\n')}`);
+  const exit = await stopServer(server);
+  if (exit !== 0) progress(`\`lifeline up\` ended with ${exit}:\n${server.log.join('\n')}`);
 
   const baseline = measured[0]!;
   const apiGoal = (m: Load) => m.unanswered === 0 && m.errors === 0 && m.p99 < 50;
@@ -187,7 +195,11 @@ async function run(dir: string, options: Options): Promise<void> {
     `store: ${integrations} integrations × ${CHECKS_PER_INTEGRATION} checks (SLO on each integration), ` +
       `${options.incidents} open incidents (seeded in ${fmt(incidentsMs)} ms), ${fmt(seeded.results)} results ` +
       `(${options.results} per check over 24 h, ${fmt(seeded.failures)} failing) in ${fmt(seeded.ms)} ms; ` +
-      `daemon + API started in ${fmt(startMs)} ms`,
+      `\`lifeline up\` in its own process: /healthz answered ${fmt(startMs)} ms after spawn, ` +
+      (settled.every
+        ? `SLO pass settled (slo.computedAt on all ${settled.total}) ${fmt(settleMs)} ms later`
+        : `SLO pass NOT settled after ${fmt(settleMs)} ms (${settled.computed} of ${settled.total} computed)`) +
+      `; stopped with SIGTERM: exit ${exit}`,
   );
   console.log(
     `load: ${options.connections} concurrent clients on one keep-alive undici Pool, ` +
@@ -395,6 +407,122 @@ async function seedResults(storePath: string, workspace: Workspace, perCheck: nu
   if (batch.length) await store.recordCheckResults(batch);
   await store.close();
   return { results, failures, ms: performance.now() - start };
+}
+
+// ─── the server in its own process ─────────────────────────────────────────────────────────────────────────────
+
+interface Server {
+  child: ChildProcess;
+  /** The API's base URL, from the `API      http://…/api/v1/incidents` line `lifeline up` prints. */
+  apiUrl: Promise<string>;
+  /** The child's last output lines, for when it fails. */
+  log: string[];
+}
+
+function startServer(workspaceDir: string, storePath: string): Server {
+  const child = spawn(process.execPath, [CLI, 'up', workspaceDir, '--port', '0', '--store', storePath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+  const log: string[] = [];
+  const remember = (text: string) => {
+    log.push(...text.split('\n').filter(Boolean));
+    if (log.length > 200) log.splice(0, log.length - 200);
+  };
+  const apiUrl = new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      reject(
+        new Error(`\`lifeline up\` printed no API line in ${START_TIMEOUT_MS / 1000} s:\n${log.join('\n')}`),
+      );
+    }, START_TIMEOUT_MS);
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      remember(text);
+      stdout += text;
+      const match = /API\s+(http:\/\/[^\s/]+)\/api\/v1\/incidents/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', remember);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`\`lifeline up\` ended with ${code ?? signal} before listening:\n${log.join('\n')}`));
+    });
+    child.once('error', reject);
+  });
+  // Nobody may await it if the run fails before: no unhandled rejection on top of the real error.
+  apiUrl.catch(() => undefined);
+  return { child, apiUrl, log };
+}
+
+async function untilHealthy(probe: Pool): Promise<void> {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await probe.request({
+        path: '/healthz',
+        method: 'GET',
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+    }
+    if (performance.now() > deadline)
+      throw new Error(`/healthz not answering 200 in ${START_TIMEOUT_MS / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** Polls every page of the integrations list until each item has `slo.computedAt` (or the timeout passes). */
+async function untilSloPassed(probe: Pool, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    let total = 0;
+    let computed = 0;
+    let cursor: string | undefined;
+    do {
+      const path = `/api/v1/integrations?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await probe.request({ path, method: 'GET', signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+      const page = (await res.body.json()) as {
+        items?: { slo?: { computedAt?: number } }[];
+        nextCursor?: string;
+      };
+      if (res.statusCode !== 200) throw new Error(`${path}: HTTP ${res.statusCode}: ${JSON.stringify(page)}`);
+      for (const item of page.items ?? []) {
+        total++;
+        if (typeof item.slo?.computedAt === 'number') computed++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (computed === total || performance.now() > deadline)
+      return { every: computed === total, computed, total };
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+/** SIGTERM, then the exit code (`lifeline up` exits 0 on SIGTERM); SIGKILL if it has not exited in time. */
+async function stopServer(server: Server): Promise<number | string> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode!;
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    progress(`  \`lifeline up\` still running ${STOP_TIMEOUT_MS / 1000} s after SIGTERM: killing it`);
+    child.kill('SIGKILL');
+  }, STOP_TIMEOUT_MS);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+function sleep(msToWait: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, msToWait));
 }
 
 // ─── phase 1: the API under load ───────────────────────────────────────────────────────────────────────────────

@@ -110,6 +110,29 @@ export interface Change {
   by?: string;
 }
 
+/** A list item of `GET /incidents`: no timeline, run steps or values (the detail has them). */
+export interface IncidentSummary {
+  id: string;
+  playbookId: string;
+  integration: string;
+  severity: string;
+  status: IncidentStatus;
+  problem: string;
+  ownerTeam: string;
+  assignee?: string;
+  openedAt: number;
+  triggeredAt: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  mitigatedAt?: number;
+  resolvedAt?: number;
+  episode: number;
+  occurrences: number;
+  lastOccurredAt: number;
+  nextTarget?: { kind: string; dueAt: number };
+  run: { status: string; stepId?: string };
+}
+
 export interface Incident {
   id: string;
   playbookId: string;

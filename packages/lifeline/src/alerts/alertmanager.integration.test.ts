@@ -162,7 +162,8 @@ describe.skipIf(!INSTALLED)(title, () => {
       8000,
       `an incident (Alertmanager log: ${amLog || 'empty'})`,
     );
-    expect(opened).toMatchObject({
+    // List items are summaries; `signalActive` is on the detail.
+    expect(await daemon.service.getIncident(opened.id)).toMatchObject({
       playbookId: 'checkout-errors',
       status: 'triggered',
       signalActive: true,

@@ -8,8 +8,8 @@ import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
 import type { SimilarIncident } from '../daemon/similar-incidents.js';
-import type { IncidentQuery } from '../daemon/incident-service.js';
-import type { Incident, IncidentStatus } from '../engine/index.js';
+import type { IncidentQuery, IncidentSummary } from '../daemon/incident-service.js';
+import type { IncidentStatus } from '../engine/index.js';
 import {
   createApiClient,
   isApiClientError,
@@ -300,7 +300,7 @@ async function showIncident(
   return EXIT.ok;
 }
 
-function renderTable(incidents: readonly Incident[], c: Colors): string {
+function renderTable(incidents: readonly IncidentSummary[], c: Colors): string {
   const table = new Table({
     head: ['id', 'severity', 'status', 'integration', 'opened (UTC)', 'problem'].map((h) => c.bold(h)),
     style: { head: [], border: [] },

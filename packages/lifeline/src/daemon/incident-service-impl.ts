@@ -2,7 +2,8 @@
  * The daemon's `IncidentService`: commands go through the same serialized `applyEvent` path as every system
  * event, so a human acknowledging and a timer escalating can never interleave; reads come from the in-memory
  * engine state (one daemon owns it, and memory only changes after a commit, so it is never ahead of the store),
- * falling back to the store for incidents no longer kept in memory and for paging.
+ * falling back to the store for incidents no longer kept in memory and for paging. List items are summaries, so a
+ * page never loads an incident's timeline.
  */
 import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
 import type { SchedulerStats } from '../checks/scheduler/index.js';
@@ -19,6 +20,7 @@ import type {
   IncidentQuery,
   IncidentService,
 } from './incident-service.js';
+import { summaryOf, type IncidentSummary } from './incident-summary.js';
 import type { SimilarIncident } from './similar-incidents.js';
 import { incidentFromRecord } from './state-records.js';
 import type { Timer } from '../engine/index.js';
@@ -53,11 +55,12 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return detail && incidentFromRecord(detail.incident, detail.timeline);
   }
 
-  async function fromRecord(record: IncidentRecord): Promise<Incident> {
+  /** A list item: from memory, else from the record's document alone (a summary needs no timeline). */
+  function summaryFromRecord(record: IncidentRecord): IncidentSummary {
     const inMemory = Object.hasOwn(shell.state.incidents, record.id)
       ? shell.state.incidents[record.id]
       : undefined;
-    return inMemory ?? (await read(record.id)) ?? incidentFromRecord(record, []);
+    return summaryOf(inMemory ?? incidentFromRecord(record, []));
   }
 
   return {
@@ -87,7 +90,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         },
         { signal },
       );
-      const items = await Promise.all(page.items.map(fromRecord));
+      const items = page.items.map(summaryFromRecord);
       return { items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
     },
 

@@ -4,6 +4,9 @@
  */
 import type { CommandEvent, Incident, Outcome } from '../engine/index.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
+import type { IncidentSummary } from './incident-summary.js';
+
+export type { IncidentSummary } from './incident-summary.js';
 
 export interface IncidentQuery {
   status?: Incident['status'];
@@ -13,8 +16,9 @@ export interface IncidentQuery {
   cursor?: string;
 }
 
+/** A page of the incident list: summaries (no timeline, run or values); `getIncident` has the rest. */
 export interface IncidentPage {
-  items: Incident[];
+  items: IncidentSummary[];
   nextCursor?: string;
 }
 

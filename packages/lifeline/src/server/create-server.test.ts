@@ -57,6 +57,20 @@ describe('GET /api/v1/incidents', () => {
     expect((body.items as { id: string }[]).map((i) => i.id)).toEqual(['INC-1', 'INC-2', 'INC-3', 'INC-4']);
   });
 
+  it('lists summaries: no timeline, run steps or values (the detail keeps them)', async () => {
+    const { app } = testServer();
+    const { body } = await call(app, 'GET', '/api/v1/incidents?limit=1');
+    const [item] = body.items as Record<string, unknown>[];
+    expect(item).toMatchObject({ id: 'INC-1', status: 'triggered', ownerTeam: expect.any(String) });
+    expect(item).toHaveProperty('run.status');
+    for (const key of ['timeline', 'values', 'targets', 'affected', 'escalation'])
+      expect(item).not.toHaveProperty(key);
+    expect(item).not.toHaveProperty('run.steps');
+    const detail = await call(app, 'GET', '/api/v1/incidents/INC-1');
+    expect(detail.body).toHaveProperty('timeline');
+    expect(detail.body).toHaveProperty('run.steps');
+  });
+
   it('passes the filters to the service and pages with limit and cursor', async () => {
     const { app } = testServer();
     const first = await call(app, 'GET', '/api/v1/incidents?status=triggered&limit=1');

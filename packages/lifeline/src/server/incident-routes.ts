@@ -1,13 +1,14 @@
 /**
  * Incident reads: `GET /api/v1/incidents` (filtered, paginated by an opaque cursor) and
- * `GET /api/v1/incidents/:id`. The query is validated by schema, so an unknown `status` is a 400 naming the field.
+ * `GET /api/v1/incidents/:id`. List items are summaries (no timeline, run steps or values); the detail is the
+ * whole incident. The query is validated by schema, so an unknown `status` is a 400 naming the field.
  * With the `ReadService`, the detail also carries each response target's countdown at the daemon's `now`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { IncidentQuery, IncidentService } from '../daemon/incident-service.js';
 import type { ReadService } from '../daemon/read-service.js';
 import { API_PREFIX } from './command-actions.js';
-import { INCIDENT_SCHEMA, pageOf, record } from './openapi-schemas.js';
+import { INCIDENT_SCHEMA, INCIDENT_SUMMARY_SCHEMA, pageOf, record } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
 import { INCIDENT_PARAMS_SCHEMA, LIST_QUERY_SCHEMA } from './schemas.js';
 import { sendProblem } from './send-problem.js';
@@ -43,10 +44,10 @@ export function registerIncidentRoutes(
     `${API_PREFIX}/incidents`,
     {
       schema: {
-        summary: 'Incidents, newest first',
+        summary: 'Incidents, newest first, as summaries (the detail has the timeline and the run)',
         tags: ['incidents'],
         querystring: LIST_QUERY_SCHEMA,
-        response: { 200: pageOf(INCIDENT_SCHEMA) },
+        response: { 200: pageOf(INCIDENT_SUMMARY_SCHEMA) },
       },
       config: { permission: 'read' },
     },

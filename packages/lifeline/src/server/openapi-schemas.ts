@@ -87,6 +87,40 @@ export const INCIDENT_SCHEMA = record(
   ['id', 'integration', 'severity', 'status', 'problem', 'openedAt'],
 );
 
+export const INCIDENT_SUMMARY_SCHEMA = record(
+  'An incident as the list shows it: no timeline, run steps or values (`GET /incidents/{id}` has them).',
+  {
+    id: STRING,
+    playbookId: STRING,
+    integration: STRING,
+    severity: STRING,
+    status: { type: 'string', enum: INCIDENT_STATUSES },
+    problem: STRING,
+    ownerTeam: STRING,
+    assignee: STRING,
+    openedAt: EPOCH_MS,
+    triggeredAt: EPOCH_MS,
+    acknowledgedAt: EPOCH_MS,
+    acknowledgedBy: STRING,
+    mitigatedAt: EPOCH_MS,
+    resolvedAt: EPOCH_MS,
+    episode: { type: 'integer' },
+    occurrences: { type: 'integer' },
+    lastOccurredAt: EPOCH_MS,
+    nextTarget: record(
+      'The response target still running that falls due first; absent when none is.',
+      { kind: { type: 'string', enum: ['acknowledge', 'firstAction', 'resolve'] }, dueAt: EPOCH_MS },
+      ['kind', 'dueAt'],
+    ),
+    run: record(
+      "The playbook run's status and the id of the step at its cursor (absent once the run got to the end).",
+      { status: STRING, stepId: STRING },
+      ['status'],
+    ),
+  },
+  ['id', 'integration', 'severity', 'status', 'problem', 'openedAt', 'triggeredAt', 'episode', 'run'],
+);
+
 export const OUTBOX_SUMMARY_SCHEMA = record(
   'A delivery to a channel: its receipt once delivered, its last error while retried or dead.',
   {

@@ -9,14 +9,14 @@ import { useNow } from '../components/clock';
 import { VirtualList } from '../components/virtual-list';
 import { formatAgo } from '../format';
 import { Link } from '../router';
-import type { Incident, IncidentStatus, Page } from '../types';
+import type { IncidentStatus, IncidentSummary, Page } from '../types';
 import { ErrorNote, useData } from '../use-data';
 import { useLiveReload } from '../use-live-reload';
 
 const STATUSES: IncidentStatus[] = ['triggered', 'acknowledged', 'mitigated', 'resolved'];
 const MAX_PAGES = 20;
 
-export function IncidentRow(props: { incident: Incident }) {
+export function IncidentRow(props: { incident: IncidentSummary }) {
   const { incident } = props;
   const now = useNow(10_000);
   return (
@@ -39,10 +39,10 @@ export function IncidentsList() {
   const [text, setText] = useState('');
   const list = useData(
     async (signal) => {
-      const items: Incident[] = [];
+      const items: IncidentSummary[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const answer = await getJson<Page<Incident>>(
+        const answer = await getJson<Page<IncidentSummary>>(
           '/incidents',
           {
             status: status || undefined,

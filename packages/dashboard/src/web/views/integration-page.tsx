@@ -9,7 +9,7 @@ import { StatusBadge } from '../components/charts';
 import { TimeChart, type Marker } from '../components/time-chart';
 import { VirtualList } from '../components/virtual-list';
 import { formatMs, formatPercent, formatTime } from '../format';
-import type { Change, CheckHealth, Incident, IntegrationHealth, Page, Series } from '../types';
+import type { Change, CheckHealth, IncidentSummary, IntegrationHealth, Page, Series } from '../types';
 import { ErrorNote, useData } from '../use-data';
 import { useLiveReload } from '../use-live-reload';
 
@@ -30,7 +30,7 @@ export function IntegrationPage(props: { id: string }) {
       const since = until - RANGES[range];
       const [series, incidents, changes] = await Promise.all([
         getJson<Series>(`${path}/series`, { since, until }, signal),
-        getJson<Page<Incident>>('/incidents', { integration: id, limit: 500 }, signal).catch(() => ({
+        getJson<Page<IncidentSummary>>('/incidents', { integration: id, limit: 500 }, signal).catch(() => ({
           items: [],
         })),
         getJson<Page<Change>>('/changes', { integration: id, since, until, limit: 500 }, signal).catch(

@@ -9,7 +9,7 @@ import { useNow } from '../components/clock';
 import { VirtualList } from '../components/virtual-list';
 import { formatAgo, formatMs, formatPercent } from '../format';
 import { Link } from '../router';
-import type { Incident, IntegrationHealth, Page, Series } from '../types';
+import type { IncidentSummary, IntegrationHealth, Page, Series } from '../types';
 import { ErrorNote, useData } from '../use-data';
 import { useLiveReload } from '../use-live-reload';
 import { IncidentRow } from './incidents-list';
@@ -32,7 +32,7 @@ export function Overview() {
   const open = useData(async (signal) => {
     const pages = await Promise.all(
       (['triggered', 'acknowledged', 'mitigated'] as const).map((status) =>
-        getJson<Page<Incident>>('/incidents', { status, limit: 100 }, signal),
+        getJson<Page<IncidentSummary>>('/incidents', { status, limit: 100 }, signal),
       ),
     );
     return pages.flatMap((p) => p.items).sort((a, b) => b.openedAt - a.openedAt);

@@ -1,7 +1,7 @@
 /**
  * A small in-memory `IncidentService` for the server and CLI tests (a test double of the port, not a daemon):
- * a few lifecycle rules that produce each outcome kind, a paged list, a settable health report, a record of the
- * commands it received, and a switch to make the next call throw.
+ * a few lifecycle rules that produce each outcome kind, a paged list of summaries, a settable health report, a
+ * record of the commands it received, and a switch to make the next call throw.
  */
 import type {
   CommandResult,
@@ -10,6 +10,7 @@ import type {
   IncidentQuery,
   IncidentService,
 } from '../../daemon/incident-service.js';
+import { summaryOf } from '../../daemon/incident-summary.js';
 import type { CommandEvent, Incident, Outcome, StepRecord, TimelineKind } from '../../engine/index.js';
 import { StoreError } from '../../store/store-error.js';
 
@@ -98,7 +99,8 @@ export class FakeIncidentService implements IncidentService {
       throw new StoreError('store-invalid-cursor', 'unknown cursor', { cause: { cursor: query.cursor } });
     }
     const end = start + (query.limit ?? 50);
-    return { items: all.slice(start, end), ...(end < all.length ? { nextCursor: `c${end}` } : {}) };
+    const items = all.slice(start, end).map(summaryOf);
+    return { items, ...(end < all.length ? { nextCursor: `c${end}` } : {}) };
   }
 
   async getIncident(id: string): Promise<Incident | undefined> {
