@@ -36,27 +36,17 @@ import { chromium } from 'playwright-core';
 import { Pool } from 'undici';
 import type { CheckResult } from '../packages/lifeline/dist/checks/check-result.js';
 import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
-import { countersEntry, incidentRows } from '../packages/lifeline/dist/daemon/state-records.js';
-import {
-  compileEngineConfig,
-  decideChanges,
-  emptyState,
-  type EngineState,
-} from '../packages/lifeline/dist/engine/index.js';
+import { compileEngineConfig, type EngineEvent } from '../packages/lifeline/dist/engine/index.js';
 import { READ_TIMEOUT_MS } from '../packages/lifeline/dist/server/read-routes-common.js';
-import {
-  openSqliteStore,
-  type IncidentRecord,
-  type TimelineRecord,
-  type TimerRecord,
-} from '../packages/lifeline/dist/store/index.js';
+import { openSqliteStore } from '../packages/lifeline/dist/store/index.js';
 import { loadWorkspace } from '../packages/lifeline/dist/workspace/load-workspace.js';
 import type { Workspace } from '../packages/lifeline/dist/workspace/model.js';
+import { fmt, fmtRate, median, positive, progress } from './support/figures.js';
+import { seedIncidents } from './support/seed-incidents.js';
 
 const CHECKS_PER_INTEGRATION = 10;
 const DAY_MS = 86_400_000;
 /** Incidents per seeding transaction; results per `recordCheckResults` call. */
-const SEED_BATCH = 500;
 const RESULT_BATCH = 20_000;
 const LOAD_TIMEOUT_MS = 30_000;
 /** The built CLI the server runs from (`npm run build` first). */
@@ -118,7 +108,7 @@ async function run(dir: string, options: Options): Promise<void> {
   const storePath = join(dir, 'workspace', '.lifeline', 'lifeline.db');
   const now = Date.now();
   progress(`seeding ${options.incidents} incidents`);
-  const incidentsMs = await seedIncidents(storePath, workspace, options.incidents, now);
+  const incidentsMs = await seedApiIncidents(storePath, workspace, options.incidents, now);
   progress(`seeding ${options.results} results per check over 24 h`);
   const seeded = await seedResults(storePath, workspace, options.results, now);
 
@@ -299,61 +289,28 @@ ${checks.join('\n')}`);
   return result.workspace;
 }
 
-/** Opens `total` incidents over the last hour, decided one by one; their rows written in batches. */
-async function seedIncidents(
-  storePath: string,
-  workspace: Workspace,
-  total: number,
-  now: number,
-): Promise<number> {
-  const start = performance.now();
-  const config = compileEngineConfig(workspace);
-  const store = await openSqliteStore({ path: storePath });
-  const state: EngineState = emptyState();
-  let batch = {
-    incidents: [] as IncidentRecord[],
-    timeline: [] as TimelineRecord[],
-    timers: [] as TimerRecord[],
-  };
-  for (let i = 0; i < total; i++) {
+/** One firing per incident over the last hour, each with its own failure signature; no outbox rows (nothing to deliver). */
+async function seedApiIncidents(storePath: string, workspace: Workspace, total: number, now: number) {
+  const firings: EngineEvent[] = Array.from({ length: total }, (_, i) => {
     const playbook = workspace.playbooks[i % workspace.playbooks.length]!;
-    const at = now - 3_600_000 + Math.floor((i * 3_600_000) / total);
-    const signature = failureSignature({
-      integration: playbook.integration,
-      endpoint: '/v1/items',
-      class: 'server-error',
-      status: 500 + (i % 4),
-      errorCode: `E${i}`,
-    });
-    const before: EngineState = { ...emptyState(), nextIncidentNumber: i + 1 };
-    const decision = decideChanges(
-      config,
-      before,
-      {
-        kind: 'signal-fired',
-        playbookId: playbook.id,
-        signature,
-        values: { value: '42%', threshold: '20%' },
-        checks: [`${playbook.integration.replace('vendor-', 'v')}-c0`],
-        signal: 'latency p95 above 60 s',
-      },
-      at,
-    );
-    const changes = decision.changes;
-    if (!changes) throw new Error(`seeding incident ${i}: ${JSON.stringify(decision.outcome)}`);
-    const rows = incidentRows(undefined, changes, at);
-    batch.incidents.push(...rows.incidents);
-    batch.timeline.push(...rows.timeline);
-    batch.timers.push(...rows.timers);
-    if ((i + 1) % SEED_BATCH === 0 || i === total - 1) {
-      await store.applyDecision(batch);
-      batch = { incidents: [], timeline: [], timers: [] };
-    }
-  }
-  state.nextIncidentNumber = total + 1;
-  await store.applyDecision({ engineState: [countersEntry(state)] });
-  await store.close();
-  return performance.now() - start;
+    return {
+      kind: 'signal-fired',
+      playbookId: playbook.id,
+      signature: failureSignature({
+        integration: playbook.integration,
+        endpoint: '/v1/items',
+        class: 'server-error',
+        status: 500 + (i % 4),
+        errorCode: `E${i}`,
+      }),
+      values: { value: '42%', threshold: '20%' },
+      checks: [`${playbook.integration.replace('vendor-', 'v')}-c0`],
+      signal: 'latency p95 above 60 s',
+    };
+  });
+  const openAt = (i: number) => now - 3_600_000 + Math.floor((i * 3_600_000) / total);
+  const seeded = await seedIncidents(storePath, compileEngineConfig(workspace), firings, openAt);
+  return seeded.ms;
 }
 
 /**
@@ -664,34 +621,6 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-}
-
-function positive(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
-    process.exit(2);
-  }
-  return n;
-}
-
 function ms(value: number): string {
   return value >= 100 ? `${fmt(value)} ms` : `${value.toFixed(1)} ms`;
-}
-
-function fmtRate(value: number): string {
-  return value >= 100 ? fmt(value) : value.toFixed(1);
-}
-
-function fmt(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
 }

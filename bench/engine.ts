@@ -36,32 +36,21 @@ import type { Clock } from '../packages/lifeline/dist/checks/scheduler/index.js'
 import { CriteriaWatch } from '../packages/lifeline/dist/daemon/criteria-watch.js';
 import { EngineShell, ShellState } from '../packages/lifeline/dist/daemon/engine-shell.js';
 import { silentLogger } from '../packages/lifeline/dist/daemon/logger.js';
-import { outboxRowsOf } from '../packages/lifeline/dist/daemon/outbox-rows.js';
-import {
-  countersEntry,
-  incidentRows,
-  stateFromSnapshot,
-} from '../packages/lifeline/dist/daemon/state-records.js';
+import { stateFromSnapshot } from '../packages/lifeline/dist/daemon/state-records.js';
 import {
   compileEngineConfig,
   decide,
   decideChanges,
-  emptyState,
   type Decision,
   type EngineConfig,
   type EngineEvent,
   type EngineState,
 } from '../packages/lifeline/dist/engine/index.js';
-import {
-  openSqliteStore,
-  type IncidentRecord,
-  type OutboxRecord,
-  type Store,
-  type TimelineRecord,
-  type TimerRecord,
-} from '../packages/lifeline/dist/store/index.js';
+import { openSqliteStore, type Store } from '../packages/lifeline/dist/store/index.js';
 import { loadWorkspace } from '../packages/lifeline/dist/workspace/load-workspace.js';
 import type { Workspace } from '../packages/lifeline/dist/workspace/model.js';
+import { fmt, fmtRate, positive, progress } from './support/figures.js';
+import { SEED_BATCH, seedIncidents } from './support/seed-incidents.js';
 
 /** The escalation levels of every incident; level 1 is the one phases 2 and 3 line up. */
 const LEVEL_DELAYS_S = [0, 30, 60, 120];
@@ -69,7 +58,6 @@ const MEASURED_LEVEL = 1;
 /** Incidents opened (and thrown away) before the measured runs, so both sides run JIT-compiled code. */
 const WARMUP = 300;
 /** Incidents per seeding transaction. */
-const SEED_BATCH = 500;
 
 interface Options {
   incidents: number;
@@ -127,7 +115,15 @@ async function run(dir: string, options: Options): Promise<void> {
   const measured = firings.slice(total);
 
   progress('warming up');
-  const warm = await seed(join(dir, 'warmup'), config, seeded.slice(0, WARMUP), openAt);
+  const warm = await seedIncidents(
+    join(dir, 'warmup', 'lifeline.db'),
+    config,
+    seeded.slice(0, WARMUP),
+    openAt,
+    {
+      outbox: true,
+    },
+  );
   decideAll(config, warm.state, measured.slice(0, WARMUP), (i) => openAt(total + i));
   decideWholeState(config, warm.state, measured.slice(0, WARMUP), (i) => openAt(total + i));
   await shellRun(join(dir, 'warmup'), workspace, config, warm.state, measured.slice(0, WARMUP), (i) =>
@@ -136,7 +132,9 @@ async function run(dir: string, options: Options): Promise<void> {
 
   progress(`seeding ${total} incidents`);
   const storeDir = join(dir, 'store');
-  const seeding = await seed(storeDir, config, seeded, openAt);
+  const seeding = await seedIncidents(join(storeDir, 'lifeline.db'), config, seeded, openAt, {
+    outbox: true,
+  });
   const timersPending = Object.values(seeding.state.timers).filter((t) => t.status === 'pending').length;
 
   progress(`decideChanges alone: ${options.events} signal-fired events with ${total} incidents open`);
@@ -301,56 +299,6 @@ function firing(workspace: Workspace, i: number, playbooks: number): EngineEvent
 }
 
 // ─── phase 0: seeding ──────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Opens one incident per firing. Each is decided against a state holding nothing but the incident counter (the
- * firings have distinct signatures, so no incident sees another) and merged into one state; the rows are those
- * the shell writes for the decision, committed `SEED_BATCH` incidents per transaction.
- */
-async function seed(
-  storeDir: string,
-  config: EngineConfig,
-  firings: readonly EngineEvent[],
-  openAt: (i: number) => number,
-): Promise<{ state: EngineState; ms: number }> {
-  const start = performance.now();
-  const store = await openSqliteStore({ path: join(storeDir, 'lifeline.db') });
-  const state = emptyState();
-  let batch = emptyBatch();
-  for (let i = 0; i < firings.length; i++) {
-    const before: EngineState = { ...emptyState(), nextIncidentNumber: i + 1 };
-    const at = openAt(i);
-    const decision = decideChanges(config, before, firings[i]!, at);
-    const changes = decision.changes;
-    if (!changes) throw new Error(`seeding event ${i}: ${JSON.stringify(decision.outcome)}`);
-    const { incident } = changes;
-    state.incidents[incident.id] = incident;
-    for (const [id, timer] of changes.timers) state.timers[id] = timer;
-    Object.assign(state.signatures, changes.signatures);
-    const rows = incidentRows(undefined, changes, at);
-    batch.incidents.push(...rows.incidents);
-    batch.timeline.push(...rows.timeline);
-    batch.timers.push(...rows.timers);
-    batch.outbox.push(...decision.effects.flatMap((effect) => outboxRowsOf(config, incident, effect, at)));
-    if ((i + 1) % SEED_BATCH === 0 || i === firings.length - 1) {
-      await store.applyDecision(batch);
-      batch = emptyBatch();
-    }
-  }
-  state.nextIncidentNumber = firings.length + 1;
-  await store.applyDecision({ engineState: [countersEntry(state)] });
-  await store.close();
-  return { state, ms: performance.now() - start };
-}
-
-function emptyBatch() {
-  return {
-    incidents: [] as IncidentRecord[],
-    timeline: [] as TimelineRecord[],
-    timers: [] as TimerRecord[],
-    outbox: [] as OutboxRecord[],
-  };
-}
 
 // ─── phase 1: events per second ────────────────────────────────────────────────────────────────────────────────
 
@@ -697,26 +645,4 @@ function copyOf(state: EngineState): EngineState {
     signatures: { ...state.signatures },
     timers: { ...state.timers },
   };
-}
-
-function positive(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-function fmtRate(value: number): string {
-  return value >= 100 ? fmt(value) : value.toFixed(1);
-}
-
-function fmt(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return Math.round(value).toLocaleString('en-US');
-}
-
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
 }
