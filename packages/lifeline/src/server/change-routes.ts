@@ -15,6 +15,7 @@ import { assertNever } from '../engine/index.js';
 import { API_PREFIX } from './command-actions.js';
 import { CHANGE_SCHEMA, pageOf } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
+import { isProblem, queryTimes } from './read-routes-common.js';
 import { MAX_PAGE_SIZE } from './schemas.js';
 import { sendProblem } from './send-problem.js';
 
@@ -90,29 +91,15 @@ export function registerChangeRoutes(app: FastifyInstance, service: ChangeServic
       config: { permission: 'read' },
     },
     async (request, reply) => {
-      const { integration, since, until, limit, cursor } = request.query;
+      const { integration, limit, cursor } = request.query;
+      const times = queryTimes(request.query);
+      if (isProblem(times)) return sendProblem(reply, times);
       const query: ChangeListQuery = {
         ...(integration !== undefined ? { integration } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
+        ...times,
       };
-      for (const [field, text] of [
-        ['since', since],
-        ['until', until],
-      ] as const) {
-        if (text === undefined) continue;
-        const ms = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
-        if (!Number.isSafeInteger(ms)) {
-          return sendProblem(
-            reply,
-            problemOf('invalid-request', `query parameter \`${field}\` is not a valid time`, {
-              field,
-              in: 'querystring',
-            }),
-          );
-        }
-        query[field] = ms;
-      }
       const page = await service.list(query);
       return { items: page.items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
     },

@@ -23,6 +23,7 @@ import {
   CURSOR_SCHEMA,
   ID_SCHEMA,
   TIME_SCHEMA,
+  invalidQuery,
   isProblem,
   queryTimes,
   readSignal,
@@ -209,13 +210,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, read: ReadServic
         case 'page':
           return answer.page;
         case 'invalid':
-          return sendProblem(
-            reply,
-            problemOf('invalid-request', `query parameter \`${answer.field}\` ${answer.message}`, {
-              field: answer.field,
-              in: 'querystring',
-            }),
-          );
+          return sendProblem(reply, invalidQuery(answer.field, answer.message));
         default:
           return assertNever(answer, 'integrations answer');
       }
@@ -264,13 +259,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, read: ReadServic
         case 'not-found':
           return sendProblem(reply, problemOf('not-found', `no integration ${request.params.id}`));
         case 'invalid':
-          return sendProblem(
-            reply,
-            problemOf('invalid-request', `query parameter \`${answer.field}\` ${answer.message}`, {
-              field: answer.field,
-              in: 'querystring',
-            }),
-          );
+          return sendProblem(reply, invalidQuery(answer.field, answer.message));
         default:
           return assertNever(answer, 'series answer');
       }

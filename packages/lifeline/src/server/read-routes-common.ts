@@ -40,15 +40,18 @@ export function queryTimes(query: {
     const text = query[field];
     if (text === undefined) continue;
     const ms = /^[0-9]+$/.test(text) ? Number(text) : Date.parse(text);
-    if (!Number.isSafeInteger(ms)) {
-      return problemOf('invalid-request', `query parameter \`${field}\` is not a valid time`, {
-        field,
-        in: 'querystring',
-      });
-    }
+    if (!Number.isSafeInteger(ms)) return invalidQuery(field, 'is not a valid time');
     times[field] = ms;
   }
   return times;
+}
+
+/** A 400 problem naming the query parameter at fault. */
+export function invalidQuery(field: string, message: string): Problem {
+  return problemOf('invalid-request', `query parameter \`${field}\` ${message}`, {
+    field,
+    in: 'querystring',
+  });
 }
 
 export function isProblem(value: object): value is Problem {
