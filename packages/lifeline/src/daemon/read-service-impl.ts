@@ -11,6 +11,7 @@
  * const answer = await read.integrations({ limit: 100 }, signal);
  */
 import type { CheckResult } from '../checks/check-result.js';
+import { checkStatus, combinedStatus } from '../checks/health-status.js';
 import type { Incident, ResponseTarget } from '../engine/index.js';
 import { planPlaybook, stepLocator } from '../engine/plan/index.js';
 import type { OutboxStatus, OutboxSummary } from '../store/engine-records.js';
@@ -522,18 +523,9 @@ function windowStats(rows: readonly CheckRollup[], windowMs: number): WindowStat
   };
 }
 
-/** A check by its latest result: passing is up, slow is degraded, any other failure is down. */
-export function checkStatus(result: CheckResult): HealthStatus {
-  if (result.ok) return 'up';
-  return result.class === 'slow' ? 'degraded' : 'down';
-}
-
-/** An integration by its checks' latest results: down when all are down, degraded when any is not up. */
+/** An integration by its checks' latest results (`health-status.ts`); unknown before any result. */
 export function integrationStatus(latest: readonly CheckResult[]): HealthStatus {
-  if (latest.length === 0) return 'unknown';
-  const statuses = latest.map(checkStatus);
-  if (statuses.every((status) => status === 'down')) return 'down';
-  return statuses.every((status) => status === 'up') ? 'up' : 'degraded';
+  return combinedStatus(latest.map(checkStatus)) ?? 'unknown';
 }
 
 /** The clock of each response target at `now`; a met or cancelled target has no time left to count. */

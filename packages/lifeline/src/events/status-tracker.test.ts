@@ -1,40 +1,11 @@
 /**
- * Status changes from check results, by the read API's rules: one change per status (or class) change, never per result; the
+ * Status changes from check results, by the shared health rules (`checks/health-status.ts`): one change per status (or class) change, never per result; the
  * integration takes the worst of its checks; out-of-order results do not flip a status back; forgetting a
  * removed check lets its integration recover.
  */
 import { describe, expect, it } from 'vitest';
-import { FAILURE_CLASSES } from '../checks/check-result.js';
-import { checkStatus, integrationStatus } from '../daemon/read-service-impl.js';
-import type { HealthStatus } from './live-event.js';
-import { checkHealth, integrationHealth, StatusTracker } from './status-tracker.js';
+import { StatusTracker } from './status-tracker.js';
 import { checkResult } from './test-support/check-results.js';
-
-describe('checkHealth and integrationHealth', () => {
-  it("are the read API's rules, for every failure class", () => {
-    for (const failureClass of FAILURE_CLASSES) {
-      for (const ok of [true, false]) {
-        const result = checkResult({ ok, class: failureClass });
-        expect(checkHealth(result), `${failureClass} ok=${ok}`).toBe(checkStatus(result));
-      }
-    }
-    const table: HealthStatus[][] = [
-      ['up'],
-      ['down'],
-      ['degraded'],
-      ['up', 'down'],
-      ['down', 'down'],
-      ['up', 'degraded'],
-    ];
-    for (const statuses of table) {
-      const results = statuses.map((s) =>
-        checkResult({ ok: s === 'up', class: s === 'degraded' ? 'slow' : s === 'up' ? 'ok' : 'timeout' }),
-      );
-      expect(integrationHealth(statuses), statuses.join()).toBe(integrationStatus(results));
-    }
-    expect(integrationHealth([])).toBeUndefined();
-  });
-});
 
 describe('StatusTracker', () => {
   it('reports the first result, then only changes', () => {

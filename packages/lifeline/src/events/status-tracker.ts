@@ -5,23 +5,8 @@
  * changes. Results can arrive out of order (a slow run finishing after a fast one): the newest start wins.
  */
 import type { CheckResult, FailureClass } from '../checks/check-result.js';
+import { checkStatus, combinedStatus } from '../checks/health-status.js';
 import type { CheckStatusChange, HealthStatus, IntegrationStatusChange } from './live-event.js';
-
-/**
- * The same rules as the read API (`GET /api/v1/integrations`, docs/api.md), so a dashboard's first load and the
- * live events agree: a check is up when its latest result passed, degraded when it was `slow`, down otherwise.
- */
-export function checkHealth(result: Pick<CheckResult, 'ok' | 'class'>): HealthStatus {
-  if (result.ok) return 'up';
-  return result.class === 'slow' ? 'degraded' : 'down';
-}
-
-/** An integration is down when all its checks are, up when all are, degraded in between. */
-export function integrationHealth(statuses: readonly HealthStatus[]): HealthStatus | undefined {
-  if (statuses.length === 0) return undefined;
-  if (statuses.every((status) => status === 'down')) return 'down';
-  return statuses.every((status) => status === 'up') ? 'up' : 'degraded';
-}
 
 export interface StatusChanges {
   check?: CheckStatusChange;
@@ -43,7 +28,7 @@ export class StatusTracker {
   observe(result: CheckResult): StatusChanges {
     const before = this.checks.get(result.check);
     if (before && before.startedAt > result.startedAt) return {};
-    const status = checkHealth(result);
+    const status = checkStatus(result);
     this.checks.set(result.check, {
       integration: result.integration,
       status,
@@ -85,7 +70,7 @@ export class StatusTracker {
     const statuses = [...this.checks.values()]
       .filter((c) => c.integration === integration)
       .map((c) => c.status);
-    const status = integrationHealth(statuses);
+    const status = combinedStatus(statuses);
     const previous = this.integrations.get(integration);
     if (status === undefined) {
       this.integrations.delete(integration);
