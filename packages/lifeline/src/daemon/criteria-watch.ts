@@ -6,7 +6,7 @@
  * restarted daemon neither re-fires a trigger that already fired nor forgets how long success has held.
  * Playbooks with `alert` signals are also indexed under `ALERT_SCOPE`, to evaluate when alerts arrive.
  */
-import type { EngineState, SystemEvent } from '../engine/index.js';
+import type { EngineState, Incident, SystemEvent } from '../engine/index.js';
 import {
   INITIAL_CRITERIA_STATE,
   criteriaKey,
@@ -14,8 +14,10 @@ import {
   measurementKeyOf,
   signalDefaultsFor,
   signalKey,
+  slosOf,
   type CriteriaState,
   type Measurements,
+  type SignalDefaults,
   type SignalSense,
   type StepSignalUse,
 } from '../engine/signals/index.js';
@@ -53,6 +55,8 @@ export class CriteriaWatch {
   private readonly dirty = new Set<string>();
   private workspace: Workspace;
   private byIntegration = new Map<string, Playbook[]>();
+  /** Each playbook's signal defaults, made once per workspace: they hold every integration's SLO. */
+  private defaults = new Map<Playbook, SignalDefaults>();
 
   constructor(workspace: Workspace, persisted: readonly StoredEngineStateEntry[] = []) {
     this.workspace = workspace;
@@ -68,8 +72,12 @@ export class CriteriaWatch {
   configure(workspace: Workspace): void {
     this.workspace = workspace;
     const index = new Map<string, Playbook[]>();
+    const slos = slosOf(workspace.integrations);
+    this.defaults = new Map(
+      workspace.playbooks.map((playbook) => [playbook, { integration: playbook.integration, slos }]),
+    );
     for (const playbook of workspace.playbooks) {
-      const defaults = signalDefaultsFor(workspace.integrations, playbook);
+      const defaults = this.defaultsOf(playbook);
       const signals = [
         ...playbook.trigger.when,
         ...(playbook.success?.when ?? []),
@@ -88,10 +96,17 @@ export class CriteriaWatch {
     const playbooks =
       integration === undefined ? this.workspace.playbooks : (this.byIntegration.get(integration) ?? []);
     const events: WatchEvent[] = [];
+    // Open incidents by playbook, once: a sweep goes through every playbook.
+    const open = new Map<string, Incident[]>();
+    for (const incident of Object.values(engine.incidents)) {
+      if (incident.status === 'resolved') continue;
+      const list = open.get(incident.playbookId);
+      if (list) list.push(incident);
+      else open.set(incident.playbookId, [incident]);
+    }
     for (const playbook of playbooks) {
       events.push(...this.trigger(playbook, context));
-      for (const incident of Object.values(engine.incidents)) {
-        if (incident.playbookId !== playbook.id || incident.status === 'resolved') continue;
+      for (const incident of open.get(playbook.id) ?? []) {
         const prefix = `${incident.id}/`;
         if (
           playbook.success &&
@@ -160,7 +175,7 @@ export class CriteriaWatch {
 
   private trigger(playbook: Playbook, context: WatchContext): WatchEvent[] {
     const key = criteriaKey(playbook.id, 'trigger');
-    const defaults = signalDefaultsFor(this.workspace.integrations, playbook);
+    const defaults = this.defaultsOf(playbook);
     const watched = this.states.get(key) ?? { state: INITIAL_CRITERIA_STATE };
     const evaluation = evaluateCriteria(
       playbook.trigger,
@@ -205,7 +220,7 @@ export class CriteriaWatch {
     context: WatchContext,
     sense: SignalSense = 'fires',
   ): boolean {
-    const defaults = signalDefaultsFor(this.workspace.integrations, playbook);
+    const defaults = this.defaultsOf(playbook);
     const watched = this.current(key);
     const evaluation = evaluateCriteria(
       criteria,
@@ -225,7 +240,7 @@ export class CriteriaWatch {
    * Inbound alerts are not check results: an `alert` signal has none behind it.
    */
   private checksOf(playbook: Playbook, signals: readonly Signal[]): string[] {
-    const defaults = signalDefaultsFor(this.workspace.integrations, playbook);
+    const defaults = this.defaultsOf(playbook);
     const checks = new Set<string>();
     for (const signal of signals) {
       if (signal.signal === 'alert') continue;
@@ -247,6 +262,10 @@ export class CriteriaWatch {
     const failing = new Set(checks.map(context.failingSignature).filter((s): s is string => s !== undefined));
     if (failing.size === 1) return [...failing][0]!;
     return `playbook:${playbook.id}:${playbook.integration}`;
+  }
+
+  private defaultsOf(playbook: Playbook): SignalDefaults {
+    return this.defaults.get(playbook) ?? signalDefaultsFor(this.workspace.integrations, playbook);
   }
 
   private current(key: string): WatchedCriteria {

@@ -8,7 +8,7 @@ import {
   DEFAULT_WINDOW_MS,
   defaultBurnWindows,
   measurementKeyOf,
-  signalDefaultsFor,
+  slosOf,
 } from '../engine/signals/index.js';
 import type { Playbook, Signal, Workspace } from '../workspace/model.js';
 import { windowKeyOf } from './measurements.js';
@@ -46,8 +46,9 @@ export function measurementNeeds(workspace: Workspace, sliceMs: number): Measure
   const long = new Map<string, number>();
   const wants = (key: string, windowMs: number) => long.set(key, Math.max(long.get(key) ?? 0, windowMs));
   const reads: { key: string; windowMs: number }[] = [];
+  const slos = slosOf(workspace.integrations);
   for (const playbook of workspace.playbooks) {
-    const defaults = signalDefaultsFor(workspace.integrations, playbook);
+    const defaults = { integration: playbook.integration, slos };
     for (const signal of signalsOf(playbook)) {
       const key = windowKeyOf(measurementKeyOf(signal, defaults));
       switch (signal.signal) {

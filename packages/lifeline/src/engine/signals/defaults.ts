@@ -21,7 +21,12 @@ export function signalDefaultsFor(
   integrations: readonly Pick<Integration, 'id' | 'slo'>[],
   playbook: Pick<Playbook, 'integration'>,
 ): SignalDefaults {
+  return { integration: playbook.integration, slos: slosOf(integrations) };
+}
+
+/** The SLO of each integration that has one; what every playbook's defaults share. */
+export function slosOf(integrations: readonly Pick<Integration, 'id' | 'slo'>[]): ReadonlyMap<string, Slo> {
   const slos = new Map<string, Slo>();
   for (const integration of integrations) if (integration.slo) slos.set(integration.id, integration.slo);
-  return { integration: playbook.integration, slos };
+  return slos;
 }

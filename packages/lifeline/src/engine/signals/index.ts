@@ -29,6 +29,7 @@ export {
   DEFAULT_SLO_WINDOW_MS,
   DEFAULT_WINDOW_MS,
   signalDefaultsFor,
+  slosOf,
   type SignalDefaults,
 } from './defaults.js';
 export { evaluateSignal, holdTimesOf, measurementKeyOf, type SignalEvaluation } from './evaluate.js';
