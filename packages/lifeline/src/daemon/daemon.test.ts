@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
+import { createServer } from '../server/create-server.js';
 import { openSqliteStore } from '../store/index.js';
 import { startDaemon, type RunningDaemon } from './daemon.js';
 import {
@@ -102,9 +103,28 @@ describe('startDaemon', () => {
     expect(first.headers['x-lifeline-signature']).toBe(expected);
     expect(first.key).toBe(`${opened.id}:notify:1:0:0@hook`);
 
+    // The API answers lists again from their bytes while no incident changed; the acknowledgement is one.
+    const api = createServer({ service: running.service, read: running.read, dashboard: false });
+    const listed = () => api.inject({ method: 'GET', url: '/api/v1/incidents' });
+    const before = await listed();
+    expect(before.json<{ items: { status: string }[] }>().items[0]?.status).toBe('triggered');
+    expect((await listed()).headers.etag).toBe(before.headers.etag);
+
     const ack = await running.service.command({ kind: 'acknowledge', incidentId: opened.id, actor: 'alice' });
     expect(ack.outcome).toEqual({ kind: 'ok' });
     expect(ack.incident?.status).toBe('acknowledged');
+    const after = await api.inject({
+      method: 'GET',
+      url: '/api/v1/incidents',
+      headers: { 'if-none-match': String(before.headers.etag) },
+    });
+    expect(after.statusCode).toBe(200);
+    expect(after.json<{ items: { status: string }[] }>().items[0]?.status).toBe('acknowledged');
+    const payments = async () =>
+      (await api.inject({ method: 'GET', url: '/api/v1/integrations' }))
+        .json<{ items: { id: string; openIncidents: number }[] }>()
+        .items.find((i) => i.id === 'payments');
+    expect(await payments()).toMatchObject({ openIncidents: 1 });
 
     // Level 3 (`after: 3s, unless: acknowledged`) is due now; it must be skipped, not sent.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, opened.openedAt + 3600 - Date.now())));
@@ -140,6 +160,8 @@ describe('startDaemon', () => {
     expect(resolved.timeline.filter((e) => e.kind === 'escalated')).toHaveLength(2);
     expect(receiver.duplicates()).toEqual([]);
 
+    expect(await payments()).toMatchObject({ openIncidents: 0 });
+    await api.close();
     const health = await running.service.health();
     expect(health).toMatchObject({ ok: true, incidents: { open: 0 }, store: { ok: true } });
     expect(health.store.path).toBe(join(workspace.dir, '.lifeline', 'lifeline.db'));

@@ -69,6 +69,7 @@ export class EngineShell {
   private readonly stuck = new Set<string>();
   /** Pending timers in due order; entries the state no longer has pending are dropped as they surface. */
   private readonly pending: TimerQueue;
+  #committed = 0;
 
   constructor(private readonly options: EngineShellOptions) {
     const timers = Object.values(options.state.timers);
@@ -88,6 +89,14 @@ export class EngineShell {
 
   private get current(): EngineState {
     return this.own.state;
+  }
+
+  /**
+   * How many decisions this shell has committed. Incidents change only through commits, so anything read from
+   * them (a list page, open counts) is still current while this number is unchanged.
+   */
+  get committed(): number {
+    return this.#committed;
   }
 
   get engineConfig(): EngineConfig {
@@ -123,6 +132,7 @@ export class EngineShell {
       throw error;
     }
     this.own.apply(changes);
+    this.#committed++;
     for (const timer of changes.timers.values()) this.pending.push(timer);
     this.arm();
     try {

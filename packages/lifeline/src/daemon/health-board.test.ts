@@ -192,7 +192,7 @@ describe('HealthBoard', () => {
       store,
       clock,
       workspace: () => workspace,
-      incidents: {} as IncidentService,
+      incidents: { revision: () => 'no incidents' } as IncidentService,
       board,
       engineIncidents: () => [],
     });

@@ -7,7 +7,7 @@
  */
 import type { IncidentWithChanges, LinkedChange } from '../changes/rank-changes.js';
 import type { SchedulerStats } from '../checks/scheduler/index.js';
-import { openIncidents, type CommandEvent, type Incident } from '../engine/index.js';
+import type { CommandEvent, Incident } from '../engine/index.js';
 import type { IncidentRecord } from '../store/engine-records.js';
 import type { Store } from '../store/index.js';
 import type { Diagnostic } from '../workspace/diagnostics.js';
@@ -63,6 +63,15 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return summaryOf(inMemory ?? incidentFromRecord(record, []));
   }
 
+  /** Open incidents, counted again only after a commit: load balancers probe the health report often. */
+  let open: { committed: number; count: number } | undefined;
+  function openNow(): number {
+    if (open?.committed !== shell.committed) {
+      open = { committed: shell.committed, count: openCount(shell.state.incidents) };
+    }
+    return open.count;
+  }
+
   return {
     command(event: CommandEvent): Promise<CommandResult> {
       return shell.exclusive(async () => {
@@ -108,6 +117,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       };
     },
 
+    revision: () => String(shell.committed),
+
     async health(): Promise<HealthReport> {
       const status = deps.status();
       const stats = deps.schedulerStats();
@@ -141,9 +152,16 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           completed: stats.completed,
           lagP99Ms: stats.completed + stats.failed > 0 ? stats.lag.p99 : null,
         },
-        incidents: { open: openIncidents(shell.state).length },
+        incidents: { open: openNow() },
         outbox,
       };
     },
   };
+}
+
+/** Unresolved incidents among those in memory (every open incident is). A count, not a sorted list: probes call it. */
+function openCount(incidents: Readonly<Record<string, Incident>>): number {
+  let open = 0;
+  for (const incident of Object.values(incidents)) if (incident.status !== 'resolved') open++;
+  return open;
 }

@@ -48,4 +48,9 @@ export interface IncidentService {
   listIncidents(query: IncidentQuery): Promise<IncidentPage>;
   getIncident(id: string): Promise<Incident | undefined>;
   health(): Promise<HealthReport>;
+  /**
+   * Opaque; changes whenever any incident changes. A list read while it had one value is still current while it
+   * keeps it, which is what lets the API answer again from the bytes it last sent.
+   */
+  revision(): string;
 }

@@ -34,6 +34,8 @@ import {
   type HealthWindowName,
   type IntegrationDetail,
   type IntegrationHealth,
+  type IntegrationQuery,
+  type IntegrationsAnswer,
   type Page,
   type Percentile,
   type ReadService,
@@ -101,8 +103,17 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
   const board = deps.board ?? new HealthBoard(clock);
   const lifetime = deps.signal ?? new AbortController().signal;
   let boardWorkspace: Workspace | undefined;
-  /** The cached SLO per integration, with the integration it was computed for (a reload makes it stale). */
-  const slos = new Map<string, { integration: Integration; attainment: SloAttainment }>();
+  /**
+   * The cached SLO per integration, with the integration it was computed for (a reload makes it stale) and how
+   * many times it was (for `integrationsRevision`).
+   */
+  const slos = new Map<string, { integration: Integration; attainment: SloAttainment; generation: number }>();
+  /** When the oldest cached SLO gets stale, and the workspace the last pass went through. */
+  let sloDueAt = 0;
+  let sloWorkspace: Workspace | undefined;
+  let revisionWorkspace: Workspace | undefined;
+  let workspaceGeneration = 0;
+  let openCounts: { revision: string; counts: Map<string, number> } | undefined;
   let refreshing: Promise<void> | undefined;
   let firstPass: Promise<void> | undefined;
   const boardParts = new Map<string, BoardPart>();
@@ -111,9 +122,11 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
   function refreshSlos(): Promise<void> {
     refreshing ??= (async () => {
       try {
-        const integrations = deps.workspace().integrations;
+        const workspace = deps.workspace();
+        const integrations = workspace.integrations;
         const ids = new Set(integrations.map((integration) => integration.id));
         for (const id of slos.keys()) if (!ids.has(id)) slos.delete(id);
+        let dueAt = Infinity;
         for (const integration of integrations) {
           if (!integration.slo) {
             slos.delete(integration.id);
@@ -121,14 +134,21 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
           }
           const cached = slos.get(integration.id);
           const now = clock.now();
-          if (cached?.integration === integration && now - cached.attainment.computedAt < SLO_MAX_AGE_MS)
+          if (cached?.integration === integration && now - cached.attainment.computedAt < SLO_MAX_AGE_MS) {
+            dueAt = Math.min(dueAt, cached.attainment.computedAt + SLO_MAX_AGE_MS);
             continue;
+          }
           await new Promise<void>((resolve) => setImmediate(resolve));
           slos.set(integration.id, {
             integration,
             attainment: await sloAttainment(integration, now, lifetime),
+            generation: (cached?.generation ?? 0) + 1,
           });
+          dueAt = Math.min(dueAt, now + SLO_MAX_AGE_MS);
         }
+        // List requests start the next pass once this is reached (or the workspace changed).
+        sloDueAt = dueAt;
+        sloWorkspace = workspace;
       } finally {
         refreshing = undefined;
       }
@@ -278,8 +298,49 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     return attainment;
   }
 
-  /** Open incidents per integration: from the engine's memory in the daemon, else through the service page by page. */
+  /** The integrations `query` asks for, in workspace order, and the cursor of the next page. */
+  function sliceOf(
+    query: IntegrationQuery,
+  ):
+    | { kind: 'slice'; slice: Integration[]; nextCursor?: string }
+    | Extract<IntegrationsAnswer, { kind: 'invalid' }> {
+    const integrations = deps.workspace().integrations;
+    let from = 0;
+    if (query.cursor !== undefined) {
+      const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+      const index = integrations.findIndex((integration) => integration.id === after);
+      if (index < 0) {
+        return {
+          kind: 'invalid',
+          field: 'cursor',
+          message:
+            'names no integration of the workspace in use (it may have been removed); start without it',
+        };
+      }
+      from = index + 1;
+    }
+    const limit = Math.min(query.limit ?? DEFAULT_INTEGRATION_PAGE, MAX_INTEGRATION_PAGE);
+    const slice = integrations.slice(from, from + limit);
+    const last = slice.at(-1);
+    const more = from + limit < integrations.length && last !== undefined;
+    return {
+      kind: 'slice',
+      slice,
+      ...(more ? { nextCursor: Buffer.from(last.id, 'utf8').toString('base64url') } : {}),
+    };
+  }
+
+  /** Open incidents per integration, counted again only when an incident changed. */
   async function openIncidentCounts(): Promise<Map<string, number>> {
+    const revision = deps.incidents.revision();
+    if (openCounts?.revision === revision) return openCounts.counts;
+    const counts = await countOpenIncidents();
+    openCounts = { revision, counts };
+    return counts;
+  }
+
+  /** From the engine's memory in the daemon, else through the service page by page. */
+  async function countOpenIncidents(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     const open = new Set<string>(OPEN_STATUSES);
     if (deps.engineIncidents) {
@@ -311,33 +372,33 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
       await liveBoard(signal);
       // The first list after start waits for the first SLO pass; later ones show the cached values.
       await firstSloPass();
-      void refreshSlos().catch(() => undefined);
-      const integrations = deps.workspace().integrations;
-      let from = 0;
-      if (query.cursor !== undefined) {
-        const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
-        const index = integrations.findIndex((integration) => integration.id === after);
-        if (index < 0) {
-          return {
-            kind: 'invalid',
-            field: 'cursor',
-            message:
-              'names no integration of the workspace in use (it may have been removed); start without it',
-          };
-        }
-        from = index + 1;
-      }
-      const limit = Math.min(query.limit ?? DEFAULT_INTEGRATION_PAGE, MAX_INTEGRATION_PAGE);
-      const slice = integrations.slice(from, from + limit);
+      if (clock.now() >= sloDueAt || sloWorkspace !== deps.workspace())
+        void refreshSlos().catch(() => undefined);
+      const page = sliceOf(query);
+      if (page.kind === 'invalid') return page;
       const open = await openIncidentCounts();
       const minute = minuteStart(clock.now());
-      const items = slice.map((integration) => listItem(integration, open.get(integration.id) ?? 0, minute));
-      const last = slice.at(-1);
-      const more = from + limit < integrations.length && last !== undefined;
-      return {
-        kind: 'page',
-        page: pageOf(items, more ? Buffer.from(last.id, 'utf8').toString('base64url') : undefined),
-      };
+      const items = page.slice.map((integration) =>
+        listItem(integration, open.get(integration.id) ?? 0, minute),
+      );
+      return { kind: 'page', page: pageOf(items, page.nextCursor) };
+    },
+
+    integrationsRevision(query) {
+      const workspace = deps.workspace();
+      if (workspace !== revisionWorkspace) {
+        revisionWorkspace = workspace;
+        workspaceGeneration++;
+      }
+      const page = sliceOf(query);
+      // An invalid cursor stays invalid until the workspace changes.
+      if (page.kind === 'invalid') return `${workspaceGeneration}.invalid`;
+      let moved = 0;
+      for (const integration of page.slice) {
+        moved += board.version(integration.id) + (slos.get(integration.id)?.generation ?? 0);
+      }
+      const minute = minuteStart(clock.now());
+      return `${workspaceGeneration}.${deps.incidents.revision()}.${minute}.${moved}`;
     },
 
     async integration(id, signal) {

@@ -175,6 +175,12 @@ export type IntegrationsAnswer =
 
 export interface ReadService {
   integrations(query: IntegrationQuery, signal: AbortSignal): Promise<IntegrationsAnswer>;
+  /**
+   * Opaque; changes whenever the page `query` asks for would change (results of its integrations, their SLOs,
+   * open incidents, the workspace, the minute). Read it before the page: the API answers again from the bytes it
+   * last sent while it is unchanged.
+   */
+  integrationsRevision(query: IntegrationQuery): string;
   integration(id: string, signal: AbortSignal): Promise<IntegrationDetail | undefined>;
   series(id: string, query: SeriesQuery, signal: AbortSignal): Promise<SeriesAnswer>;
   results(query: ResultQuery, signal: AbortSignal): Promise<Page<StoredCheckResult>>;

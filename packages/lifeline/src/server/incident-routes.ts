@@ -1,12 +1,14 @@
 /**
  * Incident reads: `GET /api/v1/incidents` (filtered, paginated by an opaque cursor) and
  * `GET /api/v1/incidents/:id`. List items are summaries (no timeline, run steps or values); the detail is the
- * whole incident. The query is validated by schema, so an unknown `status` is a 400 naming the field.
+ * whole incident. The query is validated by schema, so an unknown `status` is a 400 naming the field. A list is
+ * answered from the bytes last sent for the same URL while no incident changed (`answer-cache.ts`).
  * With the `ReadService`, the detail also carries each response target's countdown at the daemon's `now`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { IncidentQuery, IncidentService } from '../daemon/incident-service.js';
 import type { ReadService } from '../daemon/read-service.js';
+import { AnswerCache } from './answer-cache.js';
 import { API_PREFIX } from './command-actions.js';
 import { INCIDENT_SCHEMA, INCIDENT_SUMMARY_SCHEMA, pageOf, record } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
@@ -40,6 +42,7 @@ export function registerIncidentRoutes(
   service: IncidentService,
   read?: ReadService,
 ): void {
+  const answers = new AnswerCache();
   app.get<{ Querystring: IncidentQuery }>(
     `${API_PREFIX}/incidents`,
     {
@@ -51,10 +54,14 @@ export function registerIncidentRoutes(
       },
       config: { permission: 'read' },
     },
-    async (request) => {
-      const page = await service.listIncidents(request.query);
-      return { items: page.items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
-    },
+    (request, reply) =>
+      answers.send(request, reply, service.revision(), async () => {
+        const page = await service.listIncidents(request.query);
+        return {
+          items: page.items,
+          ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
+        };
+      }),
   );
 
   app.get<{ Params: { id: string } }>(

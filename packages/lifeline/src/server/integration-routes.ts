@@ -16,6 +16,7 @@ import {
   type ReadService,
 } from '../daemon/read-service.js';
 import { assertNever } from '../engine/index.js';
+import { AnswerCache } from './answer-cache.js';
 import { API_PREFIX } from './command-actions.js';
 import { CHECK_RESULT_SCHEMA, NULLABLE_NUMBER } from './openapi-schemas.js';
 import { problemOf } from './problem.js';
@@ -184,6 +185,8 @@ const SERIES = {
 const TAGS = ['integrations'];
 
 export function registerIntegrationRoutes(app: FastifyInstance, read: ReadService): void {
+  // The overview polls the list: an unchanged page is sent again from its bytes (see `answer-cache.ts`).
+  const answers = new AnswerCache();
   app.get<{ Querystring: Static<typeof LIST_QUERY> }>(
     `${API_PREFIX}/integrations`,
     {
@@ -204,17 +207,18 @@ export function registerIntegrationRoutes(app: FastifyInstance, read: ReadServic
       },
       config: { permission: 'read' },
     },
-    async (request, reply) => {
-      const answer = await read.integrations(request.query, readSignal());
-      switch (answer.kind) {
-        case 'page':
-          return answer.page;
-        case 'invalid':
-          return sendProblem(reply, invalidQuery(answer.field, answer.message));
-        default:
-          return assertNever(answer, 'integrations answer');
-      }
-    },
+    (request, reply) =>
+      answers.send(request, reply, read.integrationsRevision(request.query), async () => {
+        const answer = await read.integrations(request.query, readSignal());
+        switch (answer.kind) {
+          case 'page':
+            return answer.page;
+          case 'invalid':
+            return invalidQuery(answer.field, answer.message);
+          default:
+            return assertNever(answer, 'integrations answer');
+        }
+      }),
   );
 
   app.get<{ Params: Static<typeof PARAMS> }>(

@@ -69,6 +69,7 @@ export class FakeIncidentService implements IncidentService {
   report: HealthReport = healthyReport();
   /** Set to make the next call of any method throw it (then cleared). */
   failNext: Error | undefined;
+  #revisions = 0;
 
   constructor(incidents: readonly Incident[] = []) {
     for (const incident of incidents) this.incidents.set(incident.id, incident);
@@ -111,6 +112,11 @@ export class FakeIncidentService implements IncidentService {
   async health(): Promise<HealthReport> {
     this.throwIfFailing();
     return this.report;
+  }
+
+  /** Never the same twice: tests change `incidents` directly, so no answer may be reused. */
+  revision(): string {
+    return `fake-${++this.#revisions}`;
   }
 
   private throwIfFailing(): void {
