@@ -17,7 +17,7 @@ import { FakeIncidentService } from '../server/test-support/fake-incident-servic
 import { openSqliteStore, type SqliteStore } from '../store/index.js';
 import type { Role } from './auth-records.js';
 import { issueToken } from './issue-token.js';
-import { requireRoutePermissions } from './server-auth.js';
+import { requireRoutePermissions, TOKEN_CACHE_MS, TOKEN_USE_PRECISION_MS } from './server-auth.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 let store: SqliteStore;
@@ -103,7 +103,33 @@ describe('API access once a token exists', () => {
     await store.revokeApiToken(viewer.id, now);
     // Another live token keeps enforcement on.
     await token('other', 'admin');
+    // The live tokens are read at most once a TOKEN_CACHE_MS: a revocation takes effect within it.
+    now += TOKEN_CACHE_MS - 1;
+    expect((await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token))).status).toBe(200);
+    now += 1;
     expect((await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token))).status).toBe(401);
+  });
+
+  it('lets a token created after the live tokens were read in at once', async () => {
+    const viewer = await token('viewer-bot', 'viewer');
+    const { app } = server();
+    expect((await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token))).status).toBe(200);
+    const later = await token('later-bot', 'viewer');
+    expect((await call(app, 'GET', '/api/v1/incidents', undefined, bearer(later.token))).status).toBe(200);
+  });
+
+  it('notes when a token was last used to the minute, not on every request', async () => {
+    const viewer = await token('viewer-bot', 'viewer');
+    const { app } = server();
+    const lastUsed = async () => (await store.listApiTokens()).find((t) => t.id === viewer.id)?.lastUsedAt;
+    await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token));
+    expect(await lastUsed()).toBe(T0);
+    now += TOKEN_USE_PRECISION_MS - 1;
+    await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token));
+    expect(await lastUsed()).toBe(T0);
+    now += 1;
+    await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token));
+    expect(await lastUsed()).toBe(T0 + TOKEN_USE_PRECISION_MS);
   });
 
   it('answers 403 when the role does not allow the route class, 200 when it does', async () => {

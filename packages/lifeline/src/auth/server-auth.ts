@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import { problemOf } from '../server/problem.js';
 import { sendProblem } from '../server/send-problem.js';
-import type { ApiToken, AuditOutcome } from './auth-records.js';
+import type { ApiToken, ApiTokenRecord, AuditOutcome } from './auth-records.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { isPermission, needsToken, roleAllows, type Permission } from './permissions.js';
 import { bearerOf, matchToken } from './tokens.js';
@@ -51,6 +51,13 @@ export interface ServerAuthOptions {
 export type Caller = { kind: 'token'; token: ApiToken } | { kind: 'open' };
 
 const STORE_TIMEOUT_MS = 5000;
+/**
+ * A token's `lastUsedAt` is written at most this often: it tells whether a token is still in use, and a write per
+ * request would make every dashboard poll a store transaction.
+ */
+export const TOKEN_USE_PRECISION_MS = 60_000;
+/** How long the live tokens read from the store are trusted: a revoked token keeps working at most this long. */
+export const TOKEN_CACHE_MS = 1000;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REALM = 'Bearer realm="lifeline"';
 
@@ -87,6 +94,9 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
     ...(options.failureWindowMs !== undefined ? { windowMs: options.failureWindowMs } : {}),
   });
   const callers = new WeakMap<FastifyRequest, Caller>();
+  /** When each token's use was last written (epoch ms). */
+  const noted = new Map<string, number>();
+  const liveTokens = new LiveTokens(options.store, now);
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, reason: string, detail: string) => {
     limiter.fail(request.ip);
@@ -99,16 +109,21 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
     return sendProblem(reply, problemOf('unauthorized', detail));
   };
 
+  const unavailable = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    request.log.error({ err: error }, 'could not read API tokens');
+    return sendProblem(reply, problemOf('unavailable', 'cannot check API tokens right now; retry later'));
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
     // Unknown routes (404) have no permission; public and webhook routes do their own checking.
     if (permission === undefined || !needsToken(permission)) return;
     let tokens;
+    let kept;
     try {
-      tokens = await options.store.activeApiTokens({ signal: AbortSignal.timeout(STORE_TIMEOUT_MS) });
+      ({ tokens, kept } = await liveTokens.read());
     } catch (error) {
-      request.log.error({ err: error }, 'could not read API tokens');
-      return sendProblem(reply, problemOf('unavailable', 'cannot check API tokens right now; retry later'));
+      return unavailable(request, reply, error);
     }
     if (tokens.length === 0) {
       callers.set(request, { kind: 'open' });
@@ -134,7 +149,15 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
         'this API needs a token: send Authorization: Bearer <token> (CLI: --token or LIFELINE_TOKEN)',
       );
     }
-    const match = matchToken(presented, tokens);
+    let match = matchToken(presented, tokens);
+    if (!match && kept) {
+      // A token created since the list was read works at once; only revocations wait for the list to expire.
+      try {
+        match = matchToken(presented, (await liveTokens.read({ fresh: true })).tokens);
+      } catch (error) {
+        return unavailable(request, reply, error);
+      }
+    }
     if (!match) {
       return refuse(
         request,
@@ -151,9 +174,15 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
         problemOf('forbidden', `the token's role ${token.role} may not ${describe(permission)}`),
       );
     }
+    const at = now();
+    if (at - (noted.get(token.id) ?? -Infinity) < TOKEN_USE_PRECISION_MS) return;
+    noted.set(token.id, at);
     await options.store
-      .touchApiToken(token.id, now(), { signal: AbortSignal.timeout(STORE_TIMEOUT_MS) })
-      .catch((error: unknown) => request.log.warn({ err: error }, 'could not note the API token as used'));
+      .touchApiToken(token.id, at, { signal: AbortSignal.timeout(STORE_TIMEOUT_MS) })
+      .catch((error: unknown) => {
+        noted.delete(token.id);
+        request.log.warn({ err: error }, 'could not note the API token as used');
+      });
   });
 
   app.addHook('preValidation', async (request) => {
@@ -188,6 +217,32 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
       request.log.error({ err: error }, 'could not write the audit trail');
     }
   });
+}
+
+/**
+ * The live tokens as last read from the store, trusted for `TOKEN_CACHE_MS`: reading them on every request cost
+ * as much as answering a cached list. An empty list (the open API) is never kept, so the first token created
+ * closes the API at once.
+ */
+class LiveTokens {
+  #kept: { at: number; tokens: ApiTokenRecord[] } | undefined;
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly now: () => number,
+  ) {}
+
+  /** The live tokens, and whether they are the kept list (which may miss a token created since). */
+  async read(options: { fresh?: boolean } = {}): Promise<{ tokens: ApiTokenRecord[]; kept: boolean }> {
+    const at = this.now();
+    const kept = this.#kept;
+    if (!options.fresh && kept && at - kept.at >= 0 && at - kept.at < TOKEN_CACHE_MS) {
+      return { tokens: kept.tokens, kept: true };
+    }
+    const tokens = await this.store.activeApiTokens({ signal: AbortSignal.timeout(STORE_TIMEOUT_MS) });
+    this.#kept = tokens.length > 0 ? { at, tokens } : undefined;
+    return { tokens, kept: false };
+  }
 }
 
 /** The `access_token` query parameter of a route that takes one (see `tokenInQuery`). */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pc from 'picocolors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TOKEN_CACHE_MS } from '../auth/server-auth.js';
 import { createServer } from '../server/create-server.js';
 import { FakeIncidentService } from '../server/test-support/fake-incident-service.js';
 import { sampleIncidents } from '../server/test-support/inject.js';
@@ -55,7 +56,11 @@ describe('lifeline token', () => {
 
   it('creates a token that works against a running server on the same store, until revoked', async () => {
     store = await openSqliteStore({ path: defaultStorePath(dir) });
-    app = createServer({ service: new FakeIncidentService(sampleIncidents()), auth: { store } });
+    let now = Date.now();
+    app = createServer({
+      service: new FakeIncidentService(sampleIncidents()),
+      auth: { store, now: () => now },
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -93,6 +98,7 @@ describe('lifeline token', () => {
     expect((await lifeline('token', 'revoke', id, dir)).code).toBe(0);
     // No live token left: the API is open again; a fresh one makes the revoked one fail.
     await lifeline('token', 'create', dir, '--name', 'root', '--role', 'admin');
+    now += TOKEN_CACHE_MS; // a revocation takes effect once the server's list of live tokens is that old
     const refused = await lifeline('incident', 'list', '--server', server, '--token', token);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('unauthorized');
