@@ -58,15 +58,43 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, kind, detail);
 }
 
+type Query = Record<string, string | number | undefined>;
+
 /** GET a JSON document; `query` values that are undefined are left out. */
-export async function getJson<T>(
-  path: string,
-  query: Record<string, string | number | undefined> = {},
-  signal?: AbortSignal,
-): Promise<T> {
+export async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  const url = urlOf(path, query);
+  const early = prefetched.get(url);
+  if (early) {
+    prefetched.delete(url);
+    if (early.token === session.token() && performance.now() - early.at < PREFETCH_KEPT_MS) {
+      return early.answer as Promise<T>;
+    }
+  }
+  return fetchJson<T>(url, signal);
+}
+
+/**
+ * Asks for a document before the view that needs it is rendered (at start-up, while the bundle still renders the
+ * shell and asks who is signed in); the view's first `getJson` of the same URL then takes this answer. Taken
+ * once, only with the same token, and only for a few seconds.
+ */
+export function prefetchJson(path: string, query: Query = {}): void {
+  const url = urlOf(path, query);
+  const answer = fetchJson(url);
+  answer.catch(() => undefined); // whoever takes it sees the failure; nobody may, and that is no error
+  prefetched.set(url, { token: session.token(), at: performance.now(), answer });
+}
+
+const PREFETCH_KEPT_MS = 10_000;
+const prefetched = new Map<string, { token: string | undefined; at: number; answer: Promise<unknown> }>();
+
+function urlOf(path: string, query: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  const url = `/api/v1${path}${params.size > 0 ? `?${params.toString()}` : ''}`;
+  return `/api/v1${path}${params.size > 0 ? `?${params.toString()}` : ''}`;
+}
+
+async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const response = await fetch(url, { headers: { accept: 'application/json', ...authHeaders() }, signal });
   if (!response.ok) throw await errorOf(response);
   return (await response.json()) as T;

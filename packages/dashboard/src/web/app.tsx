@@ -11,7 +11,7 @@ import { MeContext } from './session-context';
 import type { Me } from './types';
 import { IncidentDetail } from './views/incident-detail';
 import { IncidentsList } from './views/incidents-list';
-import { IntegrationPage } from './views/integration-page';
+import { LazyIntegrationPage } from './views/lazy-integration-page';
 import { Overview } from './views/overview';
 import { PlaybookPlan, PlaybooksList } from './views/playbooks';
 import { SignIn } from './views/sign-in';
@@ -161,7 +161,7 @@ function Page(props: { route: Route | undefined }) {
     case 'incident':
       return <IncidentDetail id={route.id} />;
     case 'integration':
-      return <IntegrationPage id={route.id} />;
+      return <LazyIntegrationPage id={route.id} />;
     case 'playbooks':
       return <PlaybooksList />;
     case 'playbook':
