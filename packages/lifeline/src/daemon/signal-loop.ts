@@ -31,11 +31,12 @@ export class SignalLoop {
 
   /** What the criteria see now. */
   context(): WatchContext {
-    const { windows, clock, alerts } = this.options;
+    const { windows, clock, alerts, shell } = this.options;
     return {
       measurements: alerts ? withAlerts(windows.measurements, alerts) : windows.measurements,
       failingSignature: (check: string) => windows.failingSignature(check),
       now: clock.now(),
+      committed: shell.committed,
     };
   }
 

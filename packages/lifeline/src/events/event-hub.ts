@@ -93,7 +93,7 @@ export class EventHub {
   publishCheckResult(result: CheckResult): void {
     const changes = this.statuses.observe(result);
     if (changes.check) this.publish({ type: 'check-status', data: changes.check });
-    if (changes.integration) this.publish({ type: 'integration-status', data: changes.integration });
+    for (const change of changes.integrations) this.publish({ type: 'integration-status', data: change });
   }
 
   /** After a workspace reload: forgets removed checks (their integrations' status may change). */

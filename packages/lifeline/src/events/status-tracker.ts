@@ -10,7 +10,8 @@ import type { CheckStatusChange, HealthStatus, IntegrationStatusChange } from '.
 
 export interface StatusChanges {
   check?: CheckStatusChange;
-  integration?: IntegrationStatusChange;
+  /** Its integration's change; also its former integration's, when a workspace edit moved the check. */
+  integrations: IntegrationStatusChange[];
 }
 
 interface CheckState {
@@ -22,12 +23,14 @@ interface CheckState {
 
 export class StatusTracker {
   private readonly checks = new Map<string, CheckState>();
+  /** The checks seen of each integration: a status change recomputes one integration, not all checks. */
+  private readonly checksOf = new Map<string, Set<string>>();
   private readonly integrations = new Map<string, HealthStatus>();
 
-  /** The changes `result` makes; empty when the check's status and class stay what they were. */
+  /** The changes `result` makes; none when the check's status, class and integration stay what they were. */
   observe(result: CheckResult): StatusChanges {
     const before = this.checks.get(result.check);
-    if (before && before.startedAt > result.startedAt) return {};
+    if (before && before.startedAt > result.startedAt) return { integrations: [] };
     const status = checkStatus(result);
     this.checks.set(result.check, {
       integration: result.integration,
@@ -35,21 +38,32 @@ export class StatusTracker {
       class: result.class,
       startedAt: result.startedAt,
     });
-    if (before && before.status === status && before.class === result.class) return {};
-    const check: CheckStatusChange = {
-      integration: result.integration,
-      check: result.check,
-      status,
-      class: result.class,
-      ...(before ? { previous: before.status } : {}),
-      message: result.message,
-      at: result.startedAt,
-    };
-    const integration = this.recompute(result.integration, result.startedAt);
-    // A check that moved integrations (a workspace edit) leaves its old one to be recomputed too.
-    if (before && before.integration !== result.integration)
-      this.recompute(before.integration, result.startedAt);
-    return { check, ...(integration ? { integration } : {}) };
+    const moved = before !== undefined && before.integration !== result.integration;
+    if (before === undefined || moved) {
+      if (before) this.checksOf.get(before.integration)?.delete(result.check);
+      const own = this.checksOf.get(result.integration);
+      if (own) own.add(result.check);
+      else this.checksOf.set(result.integration, new Set([result.check]));
+    }
+    const same = before !== undefined && before.status === status && before.class === result.class;
+    if (same && !moved) return { integrations: [] };
+    const check: CheckStatusChange | undefined = same
+      ? undefined
+      : {
+          integration: result.integration,
+          check: result.check,
+          status,
+          class: result.class,
+          ...(before ? { previous: before.status } : {}),
+          message: result.message,
+          at: result.startedAt,
+        };
+    const integrations = [
+      this.recompute(result.integration, result.startedAt),
+      // A check that moved integrations (a workspace edit) leaves its old one to be recomputed too.
+      moved ? this.recompute(before.integration, result.startedAt) : undefined,
+    ].filter((change): change is IntegrationStatusChange => change !== undefined);
+    return { ...(check ? { check } : {}), integrations };
   }
 
   /**
@@ -61,15 +75,14 @@ export class StatusTracker {
     for (const [id, state] of this.checks) {
       if (checkIds.has(id)) continue;
       this.checks.delete(id);
+      this.checksOf.get(state.integration)?.delete(id);
       touched.add(state.integration);
     }
     return [...touched].flatMap((integration) => this.recompute(integration, now) ?? []);
   }
 
   private recompute(integration: string, at: number): IntegrationStatusChange | undefined {
-    const statuses = [...this.checks.values()]
-      .filter((c) => c.integration === integration)
-      .map((c) => c.status);
+    const statuses = [...(this.checksOf.get(integration) ?? [])].map((id) => this.checks.get(id)!.status);
     const status = combinedStatus(statuses);
     const previous = this.integrations.get(integration);
     if (status === undefined) {
