@@ -173,7 +173,10 @@ export async function runUp(
       return EXIT.usage;
     }
     const started = daemon;
+    // Loaded here, as the server is: other commands need neither pino nor fastify.
+    const { apiLogger } = await import('../server/api-logger.js');
     server = deps.createServer({
+      logger: apiLogger(logger),
       service: daemon.service,
       changes: daemon.changes,
       alerts: daemon.alerts,
