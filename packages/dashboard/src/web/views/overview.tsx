@@ -198,16 +198,31 @@ function SloTargets(props: { slo: SloAttainment }) {
   );
 }
 
+let rowsPainted: Promise<void> | undefined;
+
+/** Resolves once the browser is idle after the first rows were rendered (at most a second later). */
+function afterRowsPainted(): Promise<void> {
+  rowsPainted ??= new Promise<void>((resolve) => {
+    if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 200);
+  });
+  return rowsPainted;
+}
+
 function IntegrationSparkline(props: { id: string; generation: number }) {
-  // Refetched when the integration has a newer result, at most once a minute (the series' resolution).
+  // Refetched when the integration has a newer result, at most once a minute (the series' resolution). The
+  // first fetch waits for the rows to be painted: the sparklines are the least of the overview, and two dozen
+  // series at once would hold up the rows on a busy machine.
   const minute = Math.floor(props.generation / 60_000);
   const series = useData(
-    (signal) =>
-      getJson<Series>(
+    async (signal) => {
+      await afterRowsPainted();
+      return getJson<Series>(
         `/integrations/${encodeURIComponent(props.id)}/series`,
         { since: Date.now() - 3_600_000, resolution: 'minute' },
         signal,
-      ),
+      );
+    },
     [props.id, minute],
   );
   return (
