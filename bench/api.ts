@@ -1,20 +1,25 @@
 /**
  * The read API and the dashboard under a realistic store: 10,000 checks (1,000 integrations × 10, each with an
  * SLO), 1,000 open incidents and 24 h of check-result rollups, served by the built CLI's `lifeline up` in a child
- * process (no API tokens, so loopback is open), so that the load generator's own work does not share the server's
- * event loop and the figures are the API's. Before the load the benchmark waits for `/healthz` and then for the
+ * process, so that the load generator's own work does not share the server's event loop and the figures are the
+ * API's. Access control is on: every request carries a viewer token made in the store before the daemon starts,
+ * and the dashboard is signed in with it. Before the load the benchmark waits for `/healthz` and then for the
  * daemon's start-up work to settle: it polls `GET /api/v1/integrations` (every page) until every item carries
- * `slo.computedAt`, i.e. the health board's background SLO pass has been through every integration. The checks point at a closed loopback port and run once a day on their stable phases, so
- * the scheduler stays quiet (a few refused connections during the run); the playbooks' triggers cannot fire.
- *
+ * `slo.computedAt`, i.e. the health board's background SLO pass has been through every integration. The checks
+ * point at a closed loopback port and by default run once a day on their stable phases, so the scheduler stays
+ * quiet (a few refused connections during the run); the playbooks' triggers cannot fire.
+
  * 1. Latency at `--connections` concurrent clients (undici workers looping on one keep-alive Pool, latencies in
  *    an HDR histogram), `--duration` seconds each after a warm-up: `GET /healthz` (the baseline, same run),
  *    `GET /api/v1/incidents?limit=50`, `GET /api/v1/integrations` (its default page of 100, served from the
  *    daemon's in-memory health board).
  *    Requests still unanswered `--grace` seconds after the window are aborted and counted with their time so far
  *    (a lower bound, shown as ≥).
- * 2. Dashboard first load in Chromium: a fresh context per load, `/` until the overview's integration rows are
- *    visible, and the Navigation Timing loadEventEnd; median of `--loads`.
+ * 2. Dashboard first load in Chromium, signed in with the token: a fresh context per load, `/` until the
+ *    overview's integration rows are visible. Judged on when the browser painted the rows (the Largest Contentful
+ *    Paint entry of a row, from navigation start); also printed: the page's own `lifeline:integrations-shown`
+ *    mark, when Playwright saw the rows (its injected script and polling included) and loadEventEnd; median of
+ *    `--loads`.
  *
  * The store is seeded directly before the daemon opens it: incidents decided one by one as in bench/engine.ts
  * (incident, timeline and timer rows; no outbox rows, so nothing is delivered during the run), results through
@@ -22,6 +27,10 @@
  *
  *   npm run build && npm run bench -- api [--checks 10000] [--incidents 1000] [--duration 10] [--results 24]
  *                                         [--connections 100] [--warmup 2] [--grace 10] [--loads 5]
+ *                                         [--check-every 24h]
+ *
+ * `--check-every 30s` runs the checks for real during the load (each refused at once by the closed port, and
+ * retried as the checks' failure class says), so the lists change as the API is asked for them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -35,6 +44,7 @@ import * as hdr from 'hdr-histogram-js';
 import { chromium } from 'playwright-core';
 import { Pool } from 'undici';
 import type { CheckResult } from '../packages/lifeline/dist/checks/check-result.js';
+import { issueToken } from '../packages/lifeline/dist/auth/issue-token.js';
 import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
 import { compileEngineConfig, type EngineEvent } from '../packages/lifeline/dist/engine/index.js';
 import { READ_TIMEOUT_MS } from '../packages/lifeline/dist/server/read-routes-common.js';
@@ -59,6 +69,8 @@ const STOP_TIMEOUT_MS = 30_000;
 
 interface Options {
   checks: number;
+  /** The checks' `every`, in the workspace's duration format. */
+  checkEvery: string;
   incidents: number;
   results: number;
   durationMs: number;
@@ -80,10 +92,12 @@ export async function main(args: string[]): Promise<void> {
       grace: { type: 'string', default: '10' },
       connections: { type: 'string', default: '100' },
       loads: { type: 'string', default: '5' },
+      'check-every': { type: 'string', default: '24h' },
     },
   });
   const options: Options = {
     checks: positive('checks', values.checks),
+    checkEvery: values['check-every'],
     incidents: positive('incidents', values.incidents),
     results: positive('results', values.results),
     durationMs: positive('duration', values.duration) * 1000,
@@ -104,18 +118,25 @@ async function run(dir: string, options: Options): Promise<void> {
   const integrations = Math.max(1, Math.round(options.checks / CHECKS_PER_INTEGRATION));
   const closedPort = await unusedPort();
   progress(`workspace: ${integrations} integrations × ${CHECKS_PER_INTEGRATION} checks`);
-  const workspace = await generatedWorkspace(join(dir, 'workspace'), integrations, closedPort);
+  const workspace = await generatedWorkspace(
+    join(dir, 'workspace'),
+    integrations,
+    closedPort,
+    options.checkEvery,
+  );
   const storePath = join(dir, 'workspace', '.lifeline', 'lifeline.db');
   const now = Date.now();
   progress(`seeding ${options.incidents} incidents`);
   const incidentsMs = await seedApiIncidents(storePath, workspace, options.incidents, now);
   progress(`seeding ${options.results} results per check over 24 h`);
   const seeded = await seedResults(storePath, workspace, options.results, now);
+  // Every request carries a viewer token, as a shared dashboard or a scraper would: access control is on.
+  const token = await viewerToken(storePath, now);
 
   progress(`starting \`lifeline up\` in a child process (${CLI})`);
   const server = startServer(join(dir, 'workspace'), storePath);
   try {
-    await measureAgainst(server, integrations, options, { incidentsMs, seeded });
+    await measureAgainst(server, integrations, options, token, { incidentsMs, seeded });
   } finally {
     if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   }
@@ -125,16 +146,18 @@ async function measureAgainst(
   server: Server,
   integrations: number,
   options: Options,
+  token: string,
   seeding: { incidentsMs: number; seeded: { results: number; failures: number; ms: number } },
 ): Promise<void> {
   const { incidentsMs, seeded } = seeding;
   const startedAt = performance.now();
   const apiUrl = await server.apiUrl;
+  const headers = { authorization: `Bearer ${token}` };
   const probe = new Pool(apiUrl, { connections: 1 });
   await untilHealthy(probe);
   const startMs = performance.now() - startedAt;
   progress(`  listening at ${apiUrl}; waiting for the SLO pass (slo.computedAt on every integration)`);
-  const settled = await untilSloPassed(probe, SETTLE_TIMEOUT_MS);
+  const settled = await untilSloPassed(probe, headers, SETTLE_TIMEOUT_MS);
   await probe.close();
   const settleMs = performance.now() - startedAt - startMs;
 
@@ -150,30 +173,48 @@ async function measureAgainst(
   // Each route once alone, twice (the first also compiles), before any load: the time one request takes.
   const alone: { bytes: number; ms: number }[] = [];
   for (const route of routes) {
-    await once(pool, route.path);
-    alone.push(await once(pool, route.path));
+    await once(pool, route.path, headers);
+    alone.push(await once(pool, route.path, headers));
   }
   const measured: Load[] = [];
   for (const route of routes) {
     progress(`${route.name}: warm-up ${options.warmupMs / 1000} s, then ${options.durationMs / 1000} s`);
-    const warm = await load(pool, route.path, options.connections, options.warmupMs, options.graceMs);
+    const warm = await load(
+      pool,
+      route.path,
+      headers,
+      options.connections,
+      options.warmupMs,
+      options.graceMs,
+    );
     if (warm.unanswered > 0) await settle();
-    const figures = await load(pool, route.path, options.connections, options.durationMs, options.graceMs);
+    const figures = await load(
+      pool,
+      route.path,
+      headers,
+      options.connections,
+      options.durationMs,
+      options.graceMs,
+    );
     measured.push(figures);
     // The aborted requests' handlers keep the server busy until their read timeout; let them end first.
     if (figures.unanswered > 0) await settle();
   }
+  const health = await pool.request({ path: '/healthz', method: 'GET', headers });
+  const { checks } = (await health.body.json()) as { checks: { completed: number; lagP99Ms: number | null } };
   await pool.close();
 
   progress(`dashboard: ${options.loads} first loads in Chromium`);
-  const firstLoads = await dashboardLoads(apiUrl, options.loads);
+  const firstLoads = await dashboardLoads(apiUrl, token, options.loads);
 
   const exit = await stopServer(server);
   if (exit !== 0) progress(`\`lifeline up\` ended with ${exit}:\n${server.log.join('\n')}`);
 
   const baseline = measured[0]!;
   const apiGoal = (m: Load) => m.unanswered === 0 && m.errors === 0 && m.p99 < 50;
-  const dashboard = median(firstLoads.map((l) => l.visibleMs));
+  // Judged on the browser's own paint time of the rows; Playwright's sighting adds its own injected script and
+  // polling (~0.3 s on the 2-core machine), so it is printed beside it, not judged.
+  const dashboard = median(firstLoads.map((l) => l.paintedMs));
   const goals = {
     incidents: apiGoal(measured[1]!),
     integrations: apiGoal(measured[2]!),
@@ -190,6 +231,10 @@ async function measureAgainst(
         ? `SLO pass settled (slo.computedAt on all ${settled.total}) ${fmt(settleMs)} ms later`
         : `SLO pass NOT settled after ${fmt(settleMs)} ms (${settled.computed} of ${settled.total} computed)`) +
       `; stopped with SIGTERM: exit ${exit}`,
+  );
+  console.log(
+    `checks: every ${options.checkEvery}; ${fmt(checks.completed)} completed by the daemon before the dashboard ` +
+      `loads, scheduling lag p99 ${checks.lagP99Ms === null ? '-' : `${fmt(checks.lagP99Ms)} ms`}`,
   );
   console.log(
     `load: ${options.connections} concurrent clients on one keep-alive undici Pool, ` +
@@ -211,9 +256,12 @@ async function measureAgainst(
   });
   console.log('');
   console.log(
-    `dashboard first load (median of ${firstLoads.length}): integration rows visible ${fmt(dashboard)} ms, ` +
-      `loadEventEnd ${fmt(median(firstLoads.map((l) => l.loadEventEndMs)))} ms ` +
-      `(each: ${firstLoads.map((l) => fmt(l.visibleMs)).join(', ')} ms)  [goal < 1 s: ` +
+    `dashboard first load (median of ${firstLoads.length}): integration rows painted ${fmt(dashboard)} ms ` +
+      `after navigation start by Largest Contentful Paint (each: ${firstLoads.map((l) => fmt(l.paintedMs)).join(', ')} ms); ` +
+      `the page's own mark ${fmt(median(firstLoads.map((l) => l.shownMs)))} ms; seen by Playwright ` +
+      `${fmt(median(firstLoads.map((l) => l.visibleMs)))} ms after goto ` +
+      `(each: ${firstLoads.map((l) => fmt(l.visibleMs)).join(', ')} ms); ` +
+      `loadEventEnd ${fmt(median(firstLoads.map((l) => l.loadEventEndMs)))} ms  [goal < 1 s: ` +
       `${goals.dashboard ? 'met' : 'NOT met'}]`,
   );
   const met = Object.values(goals).filter(Boolean).length;
@@ -222,7 +270,12 @@ async function measureAgainst(
 
 // ─── the workload ──────────────────────────────────────────────────────────────────────────────────────────────
 
-async function generatedWorkspace(dir: string, integrations: number, closedPort: number): Promise<Workspace> {
+async function generatedWorkspace(
+  dir: string,
+  integrations: number,
+  closedPort: number,
+  checkEvery: string,
+): Promise<Workspace> {
   mkdirSync(join(dir, 'integrations'), { recursive: true });
   writeFileSync(
     join(dir, 'lifeline.yaml'),
@@ -254,7 +307,8 @@ async function generatedWorkspace(dir: string, integrations: number, closedPort:
     for (let i = f * perFile; i < Math.min(integrations, (f + 1) * perFile); i++) {
       const checks = Array.from(
         { length: CHECKS_PER_INTEGRATION },
-        (_, c) => `      - { id: v${i}-c${c}, kind: http, endpoint: list, every: 24h, timeout: 5s }`,
+        (_, c) =>
+          `      - { id: v${i}-c${c}, kind: http, endpoint: list, every: ${checkEvery}, timeout: 5s }`,
       );
       lines.push(`  - id: vendor-${i}
     name: Vendor ${i}
@@ -317,6 +371,16 @@ async function seedApiIncidents(storePath: string, workspace: Workspace, total: 
  * `perCheck` results per check, evenly spread over the last 24 h with jitter; ~3 % fail (server errors), the
  * latencies are log-normal around ~120 ms. A fixed seed: every run stores the same results.
  */
+/** A viewer token in the store, made as `lifeline token create --role viewer` makes it. */
+async function viewerToken(storePath: string, now: number): Promise<string> {
+  const store = await openSqliteStore({ path: storePath });
+  try {
+    return (await issueToken(store, { name: 'bench-viewer', role: 'viewer', now })).token;
+  } finally {
+    await store.close();
+  }
+}
+
 async function seedResults(storePath: string, workspace: Workspace, perCheck: number, now: number) {
   const start = performance.now();
   const store = await openSqliteStore({ path: storePath });
@@ -377,7 +441,10 @@ interface Server {
 }
 
 function startServer(workspaceDir: string, storePath: string): Server {
-  const child = spawn(process.execPath, [CLI, 'up', workspaceDir, '--port', '0', '--store', storePath], {
+  // E.g. LIFELINE_BENCH_SERVER_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+  const nodeArgs = (process.env.LIFELINE_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, CLI, 'up', workspaceDir, '--port', '0', '--store', storePath];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
@@ -435,7 +502,7 @@ async function untilHealthy(probe: Pool): Promise<void> {
 }
 
 /** Polls every page of the integrations list until each item has `slo.computedAt` (or the timeout passes). */
-async function untilSloPassed(probe: Pool, timeoutMs: number) {
+async function untilSloPassed(probe: Pool, headers: Record<string, string>, timeoutMs: number) {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     let total = 0;
@@ -443,7 +510,12 @@ async function untilSloPassed(probe: Pool, timeoutMs: number) {
     let cursor: string | undefined;
     do {
       const path = `/api/v1/integrations?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await probe.request({ path, method: 'GET', signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+      const res = await probe.request({
+        path,
+        method: 'GET',
+        headers,
+        signal: AbortSignal.timeout(LOAD_TIMEOUT_MS),
+      });
       const page = (await res.body.json()) as {
         items?: { slo?: { computedAt?: number } }[];
         nextCursor?: string;
@@ -495,10 +567,30 @@ interface Load {
   max: number;
 }
 
+/** One first load of the dashboard, in ms. */
+interface FirstLoad {
+  /** From `page.goto` until Playwright sees an integration row (its own round-trips included). */
+  visibleMs: number;
+  /** Navigation start to the integration rows painted, as the browser reports it (Largest Contentful Paint). */
+  paintedMs: number;
+  /** The page's `lifeline:integrations-shown` mark: navigation start to the rows rendered. */
+  shownMs: number;
+  loadEventEndMs: number;
+}
+
 /** One request alone (no other load): its time and the response's size (and a check that it answers 200). */
-async function once(pool: Pool, path: string): Promise<{ bytes: number; ms: number }> {
+async function once(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ bytes: number; ms: number }> {
   const start = performance.now();
-  const res = await pool.request({ path, method: 'GET', signal: AbortSignal.timeout(LOAD_TIMEOUT_MS) });
+  const res = await pool.request({
+    path,
+    method: 'GET',
+    headers,
+    signal: AbortSignal.timeout(LOAD_TIMEOUT_MS),
+  });
   const body = await res.body.arrayBuffer();
   if (res.statusCode !== 200)
     throw new Error(`${path}: HTTP ${res.statusCode}: ${Buffer.from(body).toString()}`);
@@ -512,6 +604,7 @@ async function once(pool: Pool, path: string): Promise<{ bytes: number; ms: numb
 async function load(
   pool: Pool,
   path: string,
+  headers: Record<string, string>,
   clients: number,
   windowMs: number,
   graceMs: number,
@@ -532,7 +625,7 @@ async function load(
     while (performance.now() < deadline) {
       const sent = performance.now();
       try {
-        const res = await pool.request({ path, method: 'GET', signal: abort.signal });
+        const res = await pool.request({ path, method: 'GET', headers, signal: abort.signal });
         await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
         if (res.statusCode !== 200) errors++;
         answered++;
@@ -570,23 +663,48 @@ async function settle(): Promise<void> {
 
 // ─── phase 2: the dashboard's first load ───────────────────────────────────────────────────────────────────────
 
-async function dashboardLoads(apiUrl: string, loads: number) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+async function dashboardLoads(apiUrl: string, token: string, loads: number) {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
   try {
-    const out: { visibleMs: number; loadEventEndMs: number }[] = [];
+    const out: FirstLoad[] = [];
     // One unmeasured load first: Chromium's own start-up (GPU process, disk cache set-up) is not the page's.
     for (let i = 0; i <= loads; i++) {
       const context = await browser.newContext();
+      // Signed in as the dashboard's sign-in form leaves it (in a string: not compiled with the DOM library).
+      await context.addInitScript(`sessionStorage.setItem('lifeline.token', ${JSON.stringify(token)})`);
       const page = await context.newPage();
       const start = performance.now();
       await page.goto(`${apiUrl}/`, { timeout: LOAD_TIMEOUT_MS });
       await page.waitForSelector('[data-testid^="integration-"]', { timeout: LOAD_TIMEOUT_MS });
       const visibleMs = performance.now() - start;
-      // In the page (a string: this file is not compiled with the DOM library).
-      const loadEventEndMs = Number(
-        await page.evaluate("performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? NaN"),
-      );
-      if (i > 0) out.push({ visibleMs, loadEventEndMs });
+      // The browser's own paint time of the rows (the Largest Contentful Paint entry whose element is in an
+      // integration row: the rows are the largest thing the overview paints), and the page's mark.
+      const timing = JSON.parse(
+        String(
+          await page.evaluate(`new Promise((resolve) => {
+            const rest = {
+              loadEventEnd: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null,
+              shown: performance.getEntriesByName('lifeline:integrations-shown')[0]?.startTime ?? null,
+            };
+            new PerformanceObserver((list) => {
+              const rows = list.getEntries().filter((e) => e.element?.closest('[data-testid^="integration-"]'));
+              resolve(JSON.stringify({ ...rest, painted: rows.length ? rows[0].renderTime : null }));
+            }).observe({ type: 'largest-contentful-paint', buffered: true });
+            setTimeout(() => resolve(JSON.stringify({ ...rest, painted: null })), 2000);
+          })`),
+        ),
+      ) as { loadEventEnd: number | null; shown: number | null; painted: number | null };
+      if (i > 0) {
+        out.push({
+          visibleMs,
+          paintedMs: timing.painted ?? NaN,
+          shownMs: timing.shown ?? NaN,
+          loadEventEndMs: timing.loadEventEnd ?? NaN,
+        });
+      }
       await context.close();
     }
     return out;
