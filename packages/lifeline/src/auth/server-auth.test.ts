@@ -184,6 +184,14 @@ describe('API access once a token exists', () => {
     expect((await store.listApiTokens()).find((t) => t.name === 'alice')?.lastUsedAt).toBe(T0);
   });
 
+  it('does not count requests without a token as failed authentications', async () => {
+    const viewer = await token('viewer-bot', 'viewer');
+    const { app } = server();
+    for (let i = 0; i < 20; i++) expect((await call(app, 'GET', '/api/v1/incidents')).status).toBe(401);
+    expect((await call(app, 'GET', '/api/v1/incidents', undefined, bearer(viewer.token))).status).toBe(200);
+    expect(logLines.join('')).not.toContain('API authentication failed');
+  });
+
   it('refuses a client with 429 after 10 failed authentications a minute, even with a right token', async () => {
     const admin = await token('root', 'admin');
     const { app } = server();

@@ -142,11 +142,17 @@ export function registerServerAuth(app: FastifyInstance, options: ServerAuthOpti
       bearerOf(request.headers.authorization) ??
       (request.routeOptions.config.tokenInQuery ? queryTokenOf(request.query) : undefined);
     if (presented === undefined) {
-      return refuse(
-        request,
+      // A challenge, not a failed authentication: nothing was guessed, so it neither counts towards the limit
+      // nor warns (a dashboard opened before sign-in asks once per load; a team behind one address must not be
+      // locked out by that).
+      request.log.info({ client: request.ip, method: request.method }, 'API request without a token');
+      reply.header('www-authenticate', REALM);
+      return sendProblem(
         reply,
-        'missing token',
-        'this API needs a token: send Authorization: Bearer <token> (CLI: --token or LIFELINE_TOKEN)',
+        problemOf(
+          'unauthorized',
+          'this API needs a token: send Authorization: Bearer <token> (CLI: --token or LIFELINE_TOKEN)',
+        ),
       );
     }
     let match = matchToken(presented, tokens);
