@@ -530,17 +530,7 @@ async function seriesOf(
   const points: SeriesPoint[] = [...buckets.values()].map((bucket) => {
     const total = aggregate(bucket);
     const first = bucket[0]!;
-    return {
-      start: first.start,
-      bucketMs: first.bucketMs,
-      count: total.count,
-      failures: total.failures,
-      errorRate: total.count ? total.failures / total.count : null,
-      p50: quantileOf(total, 0.5),
-      p95: quantileOf(total, 0.95),
-      p99: quantileOf(total, 0.99),
-      byClass: total.byClass,
-    };
+    return { start: first.start, bucketMs: first.bucketMs, ...statsOf(total), byClass: total.byClass };
   });
   return {
     kind: 'series',
@@ -572,9 +562,12 @@ function quantileOf(total: RollupAggregate, quantile: number): number | null {
 }
 
 function windowStats(rows: readonly CheckRollup[], windowMs: number): WindowStats {
-  const total = aggregate(rows);
+  return { windowMs, ...statsOf(aggregate(rows)) };
+}
+
+/** Counts, error rate and percentiles of merged rollups: what a window and a series point both show. */
+function statsOf(total: RollupAggregate): Omit<WindowStats, 'windowMs'> {
   return {
-    windowMs,
     count: total.count,
     failures: total.failures,
     errorRate: total.count ? total.failures / total.count : null,

@@ -19,7 +19,7 @@ import { MESSAGE_ROW_KIND } from '../daemon/outbox-rows.js';
 import type { OutboxRow, OutboxStats } from '../store/index.js';
 import type { IncidentView, MetricSources } from './metric-sources.js';
 import { ResponseTargetBreaches } from './response-target-breaches.js';
-import { sloReadings } from './slo-attainment.js';
+import { sloReadings, type SloReading } from './slo-attainment.js';
 
 /** How a delivery attempt ended: delivered, or failed (to be retried, or dead-lettered). */
 export type DeliveryOutcome = 'delivered' | 'failed';
@@ -52,6 +52,7 @@ export class LifelineMetrics {
   );
   /** The outbox counts of the scrape in progress, shared by the three outbox gauges. */
   private outboxRead: Promise<OutboxStats | undefined> | undefined;
+  private sloRead: SloReading[] | undefined;
 
   private readonly checkDuration = new Histogram({
     name: 'lifeline_check_duration_seconds',
@@ -108,35 +109,15 @@ export class LifelineMetrics {
         }
       },
     );
-    this.gauge(
+    this.sloGauge(
       'lifeline_slo_attainment_ratio',
       "Fraction of the integration's check results that were ok over its SLO window (slo.window, default 30d), as far back as the daemon keeps counts: the whole window when a burn-rate signal reads the integration, else the rolling windows' span (5m to 1h). Only integrations with an slo and results.",
-      ['integration'],
-      (gauge, sources) => {
-        for (const reading of sloReadings(
-          sources.workspace().integrations,
-          sources.measurements(),
-          sources.now(),
-        )) {
-          if (reading.attainment !== undefined)
-            gauge.set({ integration: reading.integration }, reading.attainment);
-        }
-      },
+      (reading) => reading.attainment,
     );
-    this.gauge(
+    this.sloGauge(
       'lifeline_slo_objective_ratio',
       "The integration's SLO objective as a ratio: 1 minus its error budget (errorRate.below, or 1 - availability, the stricter).",
-      ['integration'],
-      (gauge, sources) => {
-        for (const reading of sloReadings(
-          sources.workspace().integrations,
-          sources.measurements(),
-          sources.now(),
-        )) {
-          if (reading.objective !== undefined)
-            gauge.set({ integration: reading.integration }, reading.objective);
-        }
-      },
+      (reading) => reading.objective,
     );
     this.outboxGauge(
       'lifeline_outbox_pending',
@@ -233,6 +214,30 @@ export class LifelineMetrics {
         if (sources) fill(this, sources);
       },
     });
+  }
+
+  /** A gauge per integration over the scrape's SLO readings; an integration without the value is left out. */
+  private sloGauge(name: string, help: string, value: (reading: SloReading) => number | undefined): void {
+    this.gauge(name, help, ['integration'], (gauge, sources) => {
+      for (const reading of this.readSlos(sources)) {
+        const measured = value(reading);
+        if (measured !== undefined) gauge.set({ integration: reading.integration }, measured);
+      }
+    });
+  }
+
+  /**
+   * The SLO readings once per scrape, however many gauges show them: the registry collects every gauge in one
+   * synchronous pass, so the readings are kept until the next microtask.
+   */
+  private readSlos(sources: MetricSources): SloReading[] {
+    if (!this.sloRead) {
+      this.sloRead = sloReadings(sources.workspace().integrations, sources.measurements(), sources.now());
+      queueMicrotask(() => {
+        this.sloRead = undefined;
+      });
+    }
+    return this.sloRead;
   }
 
   /** An unlabelled gauge over the scrape's outbox counts; absent when the store could not answer. */
