@@ -32,40 +32,37 @@
  * `--check-every 30s` runs the checks for real during the load (each refused at once by the closed port, and
  * retried as the checks' failure class says), so the lists change as the API is asked for them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as hdr from 'hdr-histogram-js';
-import { chromium } from 'playwright-core';
 import { Pool } from 'undici';
 import type { CheckResult } from '../packages/lifeline/dist/checks/check-result.js';
 import { issueToken } from '../packages/lifeline/dist/auth/issue-token.js';
 import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
 import { compileEngineConfig, type EngineEvent } from '../packages/lifeline/dist/engine/index.js';
-import { READ_TIMEOUT_MS } from '../packages/lifeline/dist/server/read-routes-common.js';
 import { openSqliteStore } from '../packages/lifeline/dist/store/index.js';
 import { loadWorkspace } from '../packages/lifeline/dist/workspace/load-workspace.js';
 import type { Workspace } from '../packages/lifeline/dist/workspace/model.js';
 import { fmt, fmtRate, median, positive, progress } from './support/figures.js';
 import { seedIncidents } from './support/seed-incidents.js';
+import {
+  CLI,
+  SETTLE_TIMEOUT_MS,
+  startServer,
+  stopServer,
+  untilHealthy,
+  untilSloPassed,
+  type Server,
+} from './support/api-server.js';
+import { dashboardLoads } from './support/first-loads.js';
+import { load, once, settle, type Load } from './support/http-load.js';
 
 const CHECKS_PER_INTEGRATION = 10;
 const DAY_MS = 86_400_000;
 /** Incidents per seeding transaction; results per `recordCheckResults` call. */
 const RESULT_BATCH = 20_000;
-const LOAD_TIMEOUT_MS = 30_000;
-/** The built CLI the server runs from (`npm run build` first). */
-const CLI = fileURLToPath(new URL('../packages/lifeline/bin/lifeline.js', import.meta.url));
-/** How long the child may take to print its API line, to settle its SLO pass, and to exit after SIGTERM. */
-const START_TIMEOUT_MS = 120_000;
-const SETTLE_TIMEOUT_MS = 300_000;
-const SETTLE_POLL_MS = 1_000;
-const STOP_TIMEOUT_MS = 30_000;
 
 interface Options {
   checks: number;
@@ -428,289 +425,6 @@ async function seedResults(storePath: string, workspace: Workspace, perCheck: nu
   if (batch.length) await store.recordCheckResults(batch);
   await store.close();
   return { results, failures, ms: performance.now() - start };
-}
-
-// ─── the server in its own process ─────────────────────────────────────────────────────────────────────────────
-
-interface Server {
-  child: ChildProcess;
-  /** The API's base URL, from the `API      http://…/api/v1/incidents` line `lifeline up` prints. */
-  apiUrl: Promise<string>;
-  /** The child's last output lines, for when it fails. */
-  log: string[];
-}
-
-function startServer(workspaceDir: string, storePath: string): Server {
-  // E.g. LIFELINE_BENCH_SERVER_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
-  const nodeArgs = (process.env.LIFELINE_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'up', workspaceDir, '--port', '0', '--store', storePath];
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-  });
-  const log: string[] = [];
-  const remember = (text: string) => {
-    log.push(...text.split('\n').filter(Boolean));
-    if (log.length > 200) log.splice(0, log.length - 200);
-  };
-  const apiUrl = new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => {
-      reject(
-        new Error(`\`lifeline up\` printed no API line in ${START_TIMEOUT_MS / 1000} s:\n${log.join('\n')}`),
-      );
-    }, START_TIMEOUT_MS);
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      remember(text);
-      stdout += text;
-      const match = /API\s+(http:\/\/[^\s/]+)\/api\/v1\/incidents/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', remember);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`\`lifeline up\` ended with ${code ?? signal} before listening:\n${log.join('\n')}`));
-    });
-    child.once('error', reject);
-  });
-  // Nobody may await it if the run fails before: no unhandled rejection on top of the real error.
-  apiUrl.catch(() => undefined);
-  return { child, apiUrl, log };
-}
-
-async function untilHealthy(probe: Pool): Promise<void> {
-  const deadline = performance.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const res = await probe.request({
-        path: '/healthz',
-        method: 'GET',
-        signal: AbortSignal.timeout(5_000),
-      });
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    if (performance.now() > deadline)
-      throw new Error(`/healthz not answering 200 in ${START_TIMEOUT_MS / 1000} s`);
-    await sleep(100);
-  }
-}
-
-/** Polls every page of the integrations list until each item has `slo.computedAt` (or the timeout passes). */
-async function untilSloPassed(probe: Pool, headers: Record<string, string>, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    let total = 0;
-    let computed = 0;
-    let cursor: string | undefined;
-    do {
-      const path = `/api/v1/integrations?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await probe.request({
-        path,
-        method: 'GET',
-        headers,
-        signal: AbortSignal.timeout(LOAD_TIMEOUT_MS),
-      });
-      const page = (await res.body.json()) as {
-        items?: { slo?: { computedAt?: number } }[];
-        nextCursor?: string;
-      };
-      if (res.statusCode !== 200) throw new Error(`${path}: HTTP ${res.statusCode}: ${JSON.stringify(page)}`);
-      for (const item of page.items ?? []) {
-        total++;
-        if (typeof item.slo?.computedAt === 'number') computed++;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
-    if (computed === total || performance.now() > deadline)
-      return { every: computed === total, computed, total };
-    await sleep(SETTLE_POLL_MS);
-  }
-}
-
-/** SIGTERM, then the exit code (`lifeline up` exits 0 on SIGTERM); SIGKILL if it has not exited in time. */
-async function stopServer(server: Server): Promise<number | string> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode!;
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
-  );
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    progress(`  \`lifeline up\` still running ${STOP_TIMEOUT_MS / 1000} s after SIGTERM: killing it`);
-    child.kill('SIGKILL');
-  }, STOP_TIMEOUT_MS);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
-function sleep(msToWait: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, msToWait));
-}
-
-// ─── phase 1: the API under load ───────────────────────────────────────────────────────────────────────────────
-
-interface Load {
-  answered: number;
-  unanswered: number;
-  errors: number;
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** One first load of the dashboard, in ms. */
-interface FirstLoad {
-  /** From `page.goto` until Playwright sees an integration row (its own round-trips included). */
-  visibleMs: number;
-  /** Navigation start to the integration rows painted, as the browser reports it (Largest Contentful Paint). */
-  paintedMs: number;
-  /** The page's `lifeline:integrations-shown` mark: navigation start to the rows rendered. */
-  shownMs: number;
-  loadEventEndMs: number;
-}
-
-/** One request alone (no other load): its time and the response's size (and a check that it answers 200). */
-async function once(
-  pool: Pool,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ bytes: number; ms: number }> {
-  const start = performance.now();
-  const res = await pool.request({
-    path,
-    method: 'GET',
-    headers,
-    signal: AbortSignal.timeout(LOAD_TIMEOUT_MS),
-  });
-  const body = await res.body.arrayBuffer();
-  if (res.statusCode !== 200)
-    throw new Error(`${path}: HTTP ${res.statusCode}: ${Buffer.from(body).toString()}`);
-  return { bytes: body.byteLength, ms: performance.now() - start };
-}
-
-/**
- * `clients` workers loop requests on the pool for `windowMs`; a request still unanswered `graceMs` after the
- * window is aborted and recorded with its time so far.
- */
-async function load(
-  pool: Pool,
-  path: string,
-  headers: Record<string, string>,
-  clients: number,
-  windowMs: number,
-  graceMs: number,
-): Promise<Load> {
-  const histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 600_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
-  let answered = 0;
-  let unanswered = 0;
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + windowMs;
-  const abort = new AbortController();
-  setMaxListeners(clients + 10, abort.signal);
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const sent = performance.now();
-      try {
-        const res = await pool.request({ path, method: 'GET', headers, signal: abort.signal });
-        await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
-        if (res.statusCode !== 200) errors++;
-        answered++;
-      } catch (error) {
-        if (!abort.signal.aborted) throw error;
-        unanswered++;
-      }
-      histogram.recordValue(Math.max(1, Math.round((performance.now() - sent) * 1000)));
-    }
-  };
-  const done = Promise.all(Array.from({ length: clients }, worker));
-  const timer = setTimeout(() => abort.abort(), windowMs + graceMs);
-  await done;
-  clearTimeout(timer);
-  const elapsedMs = performance.now() - start;
-  const result: Load = {
-    answered,
-    unanswered,
-    errors,
-    perSecond: (answered / elapsedMs) * 1000,
-    p50: histogram.getValueAtPercentile(50) / 1000,
-    p95: histogram.getValueAtPercentile(95) / 1000,
-    p99: histogram.getValueAtPercentile(99) / 1000,
-    max: histogram.maxValue / 1000,
-  };
-  histogram.destroy();
-  return result;
-}
-
-/** Waits out the server's read timeout: aborted requests are still being answered until then. */
-async function settle(): Promise<void> {
-  progress(`  requests aborted: waiting ${READ_TIMEOUT_MS / 1000} s for the server to drop them`);
-  await new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_MS + 500));
-}
-
-// ─── phase 2: the dashboard's first load ───────────────────────────────────────────────────────────────────────
-
-async function dashboardLoads(apiUrl: string, token: string, loads: number) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
-  try {
-    const out: FirstLoad[] = [];
-    // One unmeasured load first: Chromium's own start-up (GPU process, disk cache set-up) is not the page's.
-    for (let i = 0; i <= loads; i++) {
-      const context = await browser.newContext();
-      // Signed in as the dashboard's sign-in form leaves it (in a string: not compiled with the DOM library).
-      await context.addInitScript(`sessionStorage.setItem('lifeline.token', ${JSON.stringify(token)})`);
-      const page = await context.newPage();
-      const start = performance.now();
-      await page.goto(`${apiUrl}/`, { timeout: LOAD_TIMEOUT_MS });
-      await page.waitForSelector('[data-testid^="integration-"]', { timeout: LOAD_TIMEOUT_MS });
-      const visibleMs = performance.now() - start;
-      // The browser's own paint time of the rows (the Largest Contentful Paint entry whose element is in an
-      // integration row: the rows are the largest thing the overview paints), and the page's mark.
-      const timing = JSON.parse(
-        String(
-          await page.evaluate(`new Promise((resolve) => {
-            const rest = {
-              loadEventEnd: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null,
-              shown: performance.getEntriesByName('lifeline:integrations-shown')[0]?.startTime ?? null,
-            };
-            new PerformanceObserver((list) => {
-              const rows = list.getEntries().filter((e) => e.element?.closest('[data-testid^="integration-"]'));
-              resolve(JSON.stringify({ ...rest, painted: rows.length ? rows[0].renderTime : null }));
-            }).observe({ type: 'largest-contentful-paint', buffered: true });
-            setTimeout(() => resolve(JSON.stringify({ ...rest, painted: null })), 2000);
-          })`),
-        ),
-      ) as { loadEventEnd: number | null; shown: number | null; painted: number | null };
-      if (i > 0) {
-        out.push({
-          visibleMs,
-          paintedMs: timing.painted ?? NaN,
-          shownMs: timing.shown ?? NaN,
-          loadEventEndMs: timing.loadEventEnd ?? NaN,
-        });
-      }
-      await context.close();
-    }
-    return out;
-  } finally {
-    await browser.close();
-  }
 }
 
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────────────────────────
