@@ -6,7 +6,7 @@
  * restarted daemon neither re-fires a trigger that already fired nor forgets how long success has held.
  * Playbooks with `alert` signals are also indexed under `ALERT_SCOPE`, to evaluate when alerts arrive.
  */
-import type { EngineState, Incident, SystemEvent } from '../engine/index.js';
+import { groupOpenIncidents, type EngineState, type Incident, type SystemEvent } from '../engine/index.js';
 import {
   INITIAL_CRITERIA_STATE,
   criteriaKey,
@@ -45,11 +45,8 @@ export interface WatchEvent {
 
 export interface WatchContext {
   measurements: Measurements;
-  /**
-   * The shell's count of committed decisions (`EngineShell.committed`): incidents change only with it, so the
-   * open incidents grouped by playbook are reused while it stands. Without it they are grouped every time.
-   */
-  committed?: number;
+  /** The open incidents by playbook, as the shell keeps them (`EngineShell.openIncidents`); else grouped here. */
+  openByPlaybook?: ReadonlyMap<string, readonly Incident[]>;
   /** The failure signature of a check's latest result, when it failed. */
   failingSignature: (check: string) => string | undefined;
   now: number;
@@ -62,7 +59,6 @@ export class CriteriaWatch {
   private byIntegration = new Map<string, Playbook[]>();
   /** Each playbook's signal defaults, made once per workspace: they hold every integration's SLO. */
   private defaults = new Map<Playbook, SignalDefaults>();
-  private grouped: { engine: EngineState; committed: number; open: Map<string, Incident[]> } | undefined;
 
   constructor(workspace: Workspace, persisted: readonly StoredEngineStateEntry[] = []) {
     this.workspace = workspace;
@@ -102,7 +98,8 @@ export class CriteriaWatch {
     const playbooks =
       integration === undefined ? this.workspace.playbooks : (this.byIntegration.get(integration) ?? []);
     const events: WatchEvent[] = [];
-    const open = this.openByPlaybook(engine, context.committed);
+    // Grouped once, not scanned per playbook: a sweep goes through every playbook.
+    const open = context.openByPlaybook ?? groupOpenIncidents(engine).byPlaybook;
     for (const playbook of playbooks) {
       events.push(...this.trigger(playbook, context));
       for (const incident of open.get(playbook.id) ?? []) {
@@ -261,24 +258,6 @@ export class CriteriaWatch {
     const failing = new Set(checks.map(context.failingSignature).filter((s): s is string => s !== undefined));
     if (failing.size === 1) return [...failing][0]!;
     return `playbook:${playbook.id}:${playbook.integration}`;
-  }
-
-  /**
-   * Open incidents by playbook: a sweep goes through every playbook and every result through its integration's,
-   * so neither may go through every incident each time.
-   */
-  private openByPlaybook(engine: EngineState, committed: number | undefined): Map<string, Incident[]> {
-    const kept = this.grouped;
-    if (committed !== undefined && kept?.engine === engine && kept.committed === committed) return kept.open;
-    const open = new Map<string, Incident[]>();
-    for (const incident of Object.values(engine.incidents)) {
-      if (incident.status === 'resolved') continue;
-      const list = open.get(incident.playbookId);
-      if (list) list.push(incident);
-      else open.set(incident.playbookId, [incident]);
-    }
-    this.grouped = committed === undefined ? undefined : { engine, committed, open };
-    return open;
   }
 
   private defaultsOf(playbook: Playbook): SignalDefaults {

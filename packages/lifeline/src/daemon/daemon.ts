@@ -308,7 +308,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       board,
       signal,
       startSloPass: true,
-      engineIncidents: () => Object.values(shell.state.incidents),
+      openByIntegration: () => shell.openIncidents().byIntegration,
     });
     return {
       service,

@@ -15,12 +15,14 @@
 import type { Clock, TimerHandle } from '../checks/scheduler/index.js';
 import {
   decideChanges,
+  groupOpenIncidents,
   type Decision,
   type EngineConfig,
   type EngineEvent,
   type EngineState,
   type Effect,
   type Incident,
+  type OpenIncidentGroups,
   type StateChanges,
   type Timer,
   type TimerIndex,
@@ -70,6 +72,7 @@ export class EngineShell {
   /** Pending timers in due order; entries the state no longer has pending are dropped as they surface. */
   private readonly pending: TimerQueue;
   #committed = 0;
+  #open: { committed: number; groups: OpenIncidentGroups } | undefined;
 
   constructor(private readonly options: EngineShellOptions) {
     const timers = Object.values(options.state.timers);
@@ -97,6 +100,17 @@ export class EngineShell {
    */
   get committed(): number {
     return this.#committed;
+  }
+
+  /**
+   * The open incidents grouped by playbook and integration, regrouped only after a commit: health probes, lists
+   * and every result's criteria ask far more often than incidents change. Read-only, like `state`.
+   */
+  openIncidents(): OpenIncidentGroups {
+    if (this.#open?.committed !== this.#committed) {
+      this.#open = { committed: this.#committed, groups: groupOpenIncidents(this.own.state) };
+    }
+    return this.#open.groups;
   }
 
   get engineConfig(): EngineConfig {
@@ -169,6 +183,7 @@ export class EngineShell {
    */
   adopt(incident: Incident, timers: readonly Timer[]): void {
     if (!this.own.adopt(incident, timers)) return;
+    this.#open = undefined; // not a commit, but the incidents in memory changed
     for (const timer of timers) this.pending.push(this.current.timers[timer.id] ?? timer);
   }
 
@@ -177,6 +192,7 @@ export class EngineShell {
    * the store keeps them. Returns the ids dropped. Only from inside `exclusive`.
    */
   prune(now: number, keepMs: number): string[] {
+    this.#open = undefined;
     return this.own.prune(now, keepMs);
   }
 

@@ -194,7 +194,7 @@ describe('HealthBoard', () => {
       workspace: () => workspace,
       incidents: { revision: () => 'no incidents' } as IncidentService,
       board,
-      engineIncidents: () => [],
+      openByIntegration: () => new Map(),
     });
     const signal = new AbortController().signal;
     const [before] = itemsOf(await read.integrations({}, signal));

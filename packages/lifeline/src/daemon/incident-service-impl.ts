@@ -63,15 +63,6 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return summaryOf(inMemory ?? incidentFromRecord(record, []));
   }
 
-  /** Open incidents, counted again only after a commit: load balancers probe the health report often. */
-  let open: { committed: number; count: number } | undefined;
-  function openNow(): number {
-    if (open?.committed !== shell.committed) {
-      open = { committed: shell.committed, count: openCount(shell.state.incidents) };
-    }
-    return open.count;
-  }
-
   return {
     command(event: CommandEvent): Promise<CommandResult> {
       return shell.exclusive(async () => {
@@ -152,16 +143,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           completed: stats.completed,
           lagP99Ms: stats.completed + stats.failed > 0 ? stats.lag.p99 : null,
         },
-        incidents: { open: openNow() },
+        incidents: { open: shell.openIncidents().count },
         outbox,
       };
     },
   };
-}
-
-/** Unresolved incidents among those in memory (every open incident is). A count, not a sorted list: probes call it. */
-function openCount(incidents: Readonly<Record<string, Incident>>): number {
-  let open = 0;
-  for (const incident of Object.values(incidents)) if (incident.status !== 'resolved') open++;
-  return open;
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../checks/check-result.js';
-import type { Incident } from '../engine/index.js';
+import { emptyState, groupOpenIncidents, type Incident } from '../engine/index.js';
 import { makeIncident } from '../server/test-support/fake-incident-service.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -64,7 +64,9 @@ async function fixture() {
     workspace: () => workspace,
     incidents: { revision: () => String(revision) } as IncidentService,
     board,
-    engineIncidents: () => incidents,
+    openByIntegration: () =>
+      groupOpenIncidents({ ...emptyState(), incidents: Object.fromEntries(incidents.map((i) => [i.id, i])) })
+        .byIntegration,
   });
   return {
     read,

@@ -53,8 +53,11 @@ export interface ReadServiceDeps {
   board?: HealthBoard;
   /** Ends background SLO refreshes (the daemon's lifetime). */
   signal?: AbortSignal;
-  /** The incidents the engine holds in memory (the daemon): open counts come from here rather than paging. */
-  engineIncidents?: () => Iterable<Incident>;
+  /**
+   * Open incidents per integration as the engine keeps them (the daemon: `EngineShell.openIncidents`); without
+   * it they are counted by paging through the incident service, again whenever an incident changed.
+   */
+  openByIntegration?: () => ReadonlyMap<string, number>;
   /** Start the first SLO pass at once (the daemon) instead of on the first list request. */
   startSloPass?: boolean;
 }
@@ -319,8 +322,9 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     };
   }
 
-  /** Open incidents per integration, counted again only when an incident changed. */
-  async function openIncidentCounts(): Promise<Map<string, number>> {
+  /** Open incidents per integration. */
+  async function openIncidentCounts(): Promise<ReadonlyMap<string, number>> {
+    if (deps.openByIntegration) return deps.openByIntegration();
     const revision = deps.incidents.revision();
     if (openCounts?.revision === revision) return openCounts.counts;
     const counts = await countOpenIncidents();
@@ -328,17 +332,9 @@ export function createReadService(deps: ReadServiceDeps): ReadService {
     return counts;
   }
 
-  /** From the engine's memory in the daemon, else through the service page by page. */
+  /** Through the incident service, page by page. */
   async function countOpenIncidents(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const open = new Set<string>(OPEN_STATUSES);
-    if (deps.engineIncidents) {
-      for (const incident of deps.engineIncidents()) {
-        if (open.has(incident.status))
-          counts.set(incident.integration, (counts.get(incident.integration) ?? 0) + 1);
-      }
-      return counts;
-    }
     for (const status of OPEN_STATUSES) {
       let cursor: string | undefined;
       do {

@@ -36,7 +36,7 @@ export class SignalLoop {
       measurements: alerts ? withAlerts(windows.measurements, alerts) : windows.measurements,
       failingSignature: (check: string) => windows.failingSignature(check),
       now: clock.now(),
-      committed: shell.committed,
+      openByPlaybook: shell.openIncidents().byPlaybook,
     };
   }
 

@@ -14,7 +14,13 @@ export {
   type EngineOptions,
   type EngineWorkspace,
 } from './config.js';
-export { emptyState, incidentById, openIncidents } from './state.js';
+export {
+  emptyState,
+  groupOpenIncidents,
+  incidentById,
+  openIncidents,
+  type OpenIncidentGroups,
+} from './state.js';
 export { dueTimers, nextTimer } from './timers.js';
 export { httpStatusOf } from './outcomes.js';
 export { renderTemplate, templateVars, STANDARD_PLACEHOLDERS } from './templates.js';

@@ -19,3 +19,26 @@ export function openIncidents(state: EngineState): Incident[] {
     .filter((incident) => incident.status !== 'resolved')
     .sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id));
 }
+
+/** Unresolved incidents counted and grouped by playbook and by integration, in one pass. */
+export interface OpenIncidentGroups {
+  count: number;
+  byPlaybook: ReadonlyMap<string, readonly Incident[]>;
+  /** Open incidents per integration; an integration without any is absent. */
+  byIntegration: ReadonlyMap<string, number>;
+}
+
+export function groupOpenIncidents(state: EngineState): OpenIncidentGroups {
+  const byPlaybook = new Map<string, Incident[]>();
+  const byIntegration = new Map<string, number>();
+  let count = 0;
+  for (const incident of Object.values(state.incidents)) {
+    if (incident.status === 'resolved') continue;
+    count++;
+    const list = byPlaybook.get(incident.playbookId);
+    if (list) list.push(incident);
+    else byPlaybook.set(incident.playbookId, [incident]);
+    byIntegration.set(incident.integration, (byIntegration.get(incident.integration) ?? 0) + 1);
+  }
+  return { count, byPlaybook, byIntegration };
+}
