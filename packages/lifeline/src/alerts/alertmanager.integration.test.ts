@@ -15,42 +15,18 @@ import { eventually } from '../daemon/test-support/daemon-workspace.js';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
 import type { Incident } from '../engine/index.js';
 import { createServer } from '../server/create-server.js';
+import { checkoutAlertWorkspace } from './test-support/checkout-alert-workspace.js';
 
 const BINARY = '/usr/bin/prometheus-alertmanager';
 const INSTALLED = existsSync(BINARY);
 const TOKEN = 'am-webhook-token-51c2';
 
-const WORKSPACE = `version: 1
-name: alertmanager-test
-alerts:
-  token: \${env:LIFELINE_ALERT_TOKEN}
-teams:
-  - id: ops
-    name: Ops
-    members: [{ id: alice, name: Alice }]
-integrations:
-  - id: checkout
-    name: Checkout
-    owner: ops
-    baseUrl: http://127.0.0.1:9
-    auth: { type: none }
-    endpoints:
-      - { id: health, method: GET, path: /health }
-playbooks:
-  - id: checkout-errors
-    name: Checkout errors
-    integration: checkout
-    severity: SEV2
-    problem: '{{alert}} {{labels}}: {{summary}}'
-    trigger:
-      when:
-        - { signal: alert, alert: CheckoutErrors, labels: { env: '/prod|staging/' }, severity: page }
-    steps:
-      - { id: look, action: manual, instructions: Look at the checkout dashboards }
-    success:
-      when:
-        - { signal: alert, alert: CheckoutErrors, labels: { env: '/prod|staging/' } }
-`;
+const WORKSPACE = checkoutAlertWorkspace({
+  name: 'alertmanager-test',
+  alert: 'CheckoutErrors',
+  problem: '{{alert}} {{labels}}: {{summary}}',
+  token: '${env:LIFELINE_ALERT_TOKEN}',
+});
 
 function alertmanagerYaml(webhookUrl: string): string {
   return `route:

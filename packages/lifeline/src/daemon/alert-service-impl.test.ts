@@ -11,36 +11,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.js';
 import { startDaemon, type RunningDaemon } from './daemon.js';
 import type { DaemonOptions } from './daemon-options.js';
+import { checkoutAlertWorkspace } from '../alerts/test-support/checkout-alert-workspace.js';
 
-const WORKSPACE = `version: 1
-name: alert-test
-teams:
-  - id: ops
-    name: Ops
-    members: [{ id: alice, name: Alice }]
-integrations:
-  - id: checkout
-    name: Checkout
-    owner: ops
-    baseUrl: http://127.0.0.1:9
-    auth: { type: none }
-    endpoints:
-      - { id: health, method: GET, path: /health }
-playbooks:
-  - id: checkout-errors
-    name: Checkout errors
-    integration: checkout
-    severity: SEV2
-    problem: '{{alert}} on {{labels.service}}: {{summary}}'
-    trigger:
-      when:
-        - { signal: alert, alert: HighErrorRate, labels: { env: '/prod|staging/' }, severity: page }
-    steps:
-      - { id: look, action: manual, instructions: Look at the checkout dashboards }
-    success:
-      when:
-        - { signal: alert, alert: HighErrorRate, labels: { env: '/prod|staging/' } }
-`;
+const WORKSPACE = checkoutAlertWorkspace({
+  name: 'alert-test',
+  alert: 'HighErrorRate',
+  problem: '{{alert}} on {{labels.service}}: {{summary}}',
+});
 
 // The sweep is far away: whatever happens within a test happens because alerts arrived.
 const OPTIONS: Omit<DaemonOptions, 'workspace'> = { watch: false, evaluateEveryMs: 600_000 };
