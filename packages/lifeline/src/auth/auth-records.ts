@@ -5,6 +5,7 @@
  * A token is stored only as the SHA-256 hash of its secret (see `tokens.ts`): nothing here can show it again.
  */
 import { StoreError } from '../store/store-error.js';
+import { decodeTaggedCursor, encodeTaggedCursor } from '../store/tagged-cursor.js';
 
 /** What a token may do: viewer reads; responder also acts on incidents; admin everything. */
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
@@ -123,25 +124,14 @@ export function validateAuditEntry(entry: AuditEntry): void {
 const AUDIT_CURSOR = 'a1';
 
 export function encodeAuditCursor(seq: number): string {
-  return Buffer.from(JSON.stringify([AUDIT_CURSOR, seq]), 'utf8').toString('base64url');
+  return encodeTaggedCursor(AUDIT_CURSOR, [seq]);
 }
 
 export function decodeAuditCursor(cursor: string): number {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
-  } catch {
-    parts = undefined;
-  }
-  if (
-    !Array.isArray(parts) ||
-    parts.length !== 2 ||
-    parts[0] !== AUDIT_CURSOR ||
-    !Number.isSafeInteger(parts[1])
-  ) {
-    throw new StoreError('store-invalid-cursor', 'the cursor is not one this store issued', {
-      cause: { cursor },
-    });
-  }
-  return parts[1] as number;
+  const [seq] = decodeTaggedCursor(
+    cursor,
+    AUDIT_CURSOR,
+    ([seq, ...rest]) => Number.isSafeInteger(seq) && rest.length === 0,
+  );
+  return seq as number;
 }

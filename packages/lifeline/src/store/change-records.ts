@@ -5,6 +5,7 @@
  */
 import { CHANGE_SOURCES, isChangeKind, type ChangeKind, type ChangeRecord } from '../changes/change.js';
 import { StoreError } from './store-error.js';
+import { decodeTaggedCursor, encodeTaggedCursor } from './tagged-cursor.js';
 
 /**
  * Filters for `listChanges`. Times are epoch ms on `at`: `since` inclusive, `until` exclusive. Changes come
@@ -70,26 +71,14 @@ export interface ChangeCursor {
 const CHANGE_CURSOR = 'c1';
 
 export function encodeChangeCursor(position: ChangeCursor): string {
-  return Buffer.from(JSON.stringify([CHANGE_CURSOR, position.at, position.id]), 'utf8').toString('base64url');
+  return encodeTaggedCursor(CHANGE_CURSOR, [position.at, position.id]);
 }
 
 export function decodeChangeCursor(cursor: string): ChangeCursor {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
-  } catch {
-    parts = undefined;
-  }
-  if (
-    !Array.isArray(parts) ||
-    parts.length !== 3 ||
-    parts[0] !== CHANGE_CURSOR ||
-    !Number.isSafeInteger(parts[1]) ||
-    typeof parts[2] !== 'string'
-  ) {
-    throw new StoreError('store-invalid-cursor', 'the cursor is not one this store issued', {
-      cause: { cursor },
-    });
-  }
-  return { at: parts[1] as number, id: parts[2] };
+  const [at, id] = decodeTaggedCursor(
+    cursor,
+    CHANGE_CURSOR,
+    ([at, id, ...rest]) => Number.isSafeInteger(at) && typeof id === 'string' && rest.length === 0,
+  );
+  return { at: at as number, id: id as string };
 }

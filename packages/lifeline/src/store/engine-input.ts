@@ -19,6 +19,7 @@ import {
 } from './engine-records.js';
 import { StoreError } from './store-error.js';
 import { MAX_PAGE_LIMIT } from './store.js';
+import { decodeTaggedCursor, encodeTaggedCursor } from './tagged-cursor.js';
 
 /** A row ready to write: the record with its JSON document(s) serialised. */
 export interface PreparedIncident extends IncidentRecord {
@@ -347,51 +348,30 @@ export interface IncidentCursor {
 const INCIDENT_CURSOR = 'i1';
 const OUTBOX_CURSOR = 'o1';
 
-function encode(parts: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-}
-
-function decode(cursor: unknown, tag: string): unknown[] {
-  let parts: unknown;
-  try {
-    parts = typeof cursor === 'string' ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : [];
-  } catch {
-    parts = [];
-  }
-  if (!Array.isArray(parts) || parts[0] !== tag) {
-    throw new StoreError('store-invalid-cursor', 'the cursor is not one this store issued', {
-      cause: { cursor },
-    });
-  }
-  return parts.slice(1);
-}
-
 // Each list has its own tag, so an outbox cursor handed to listIncidents is refused rather than misread.
 export function encodeIncidentCursor(position: IncidentCursor): string {
-  return encode([INCIDENT_CURSOR, position.openedAt, position.id]);
+  return encodeTaggedCursor(INCIDENT_CURSOR, [position.openedAt, position.id]);
 }
 
 export function decodeIncidentCursor(cursor: string): IncidentCursor {
-  const [openedAt, id, ...rest] = decode(cursor, INCIDENT_CURSOR);
-  if (!isTime(openedAt) || typeof id !== 'string' || rest.length > 0) {
-    throw new StoreError('store-invalid-cursor', 'the cursor is not one this store issued', {
-      cause: { cursor },
-    });
-  }
-  return { openedAt, id };
+  const [openedAt, id] = decodeTaggedCursor(
+    cursor,
+    INCIDENT_CURSOR,
+    ([at, id, ...rest]) => isTime(at) && typeof id === 'string' && rest.length === 0,
+  );
+  return { openedAt: openedAt as number, id: id as string };
 }
 
 /** Outbox pages follow the store's creation sequence number. */
 export function encodeOutboxCursor(seq: number): string {
-  return encode([OUTBOX_CURSOR, seq]);
+  return encodeTaggedCursor(OUTBOX_CURSOR, [seq]);
 }
 
 export function decodeOutboxCursor(cursor: string): number {
-  const [seq, ...rest] = decode(cursor, OUTBOX_CURSOR);
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || rest.length > 0) {
-    throw new StoreError('store-invalid-cursor', 'the cursor is not one this store issued', {
-      cause: { cursor },
-    });
-  }
-  return seq;
+  const [seq] = decodeTaggedCursor(
+    cursor,
+    OUTBOX_CURSOR,
+    ([seq, ...rest]) => Number.isSafeInteger(seq) && rest.length === 0,
+  );
+  return seq as number;
 }
