@@ -32,7 +32,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { failureSignature } from '../packages/lifeline/dist/checks/signature.js';
-import type { Clock } from '../packages/lifeline/dist/checks/scheduler/index.js';
 import { CriteriaWatch } from '../packages/lifeline/dist/daemon/criteria-watch.js';
 import { EngineShell, ShellState } from '../packages/lifeline/dist/daemon/engine-shell.js';
 import { silentLogger } from '../packages/lifeline/dist/daemon/logger.js';
@@ -46,11 +45,13 @@ import {
   type EngineEvent,
   type EngineState,
 } from '../packages/lifeline/dist/engine/index.js';
-import { openSqliteStore, type Store } from '../packages/lifeline/dist/store/index.js';
+import { openSqliteStore } from '../packages/lifeline/dist/store/index.js';
 import { loadWorkspace } from '../packages/lifeline/dist/workspace/load-workspace.js';
 import type { Workspace } from '../packages/lifeline/dist/workspace/model.js';
 import { fmt, fmtRate, positive, progress } from './support/figures.js';
 import { SEED_BATCH, seedIncidents } from './support/seed-incidents.js';
+import { plannedClock, shiftedClock, stoppedClock } from './support/bench-clocks.js';
+import { closeShell, openShell } from './support/engine-shell.js';
 
 /** The escalation levels of every incident; level 1 is the one phases 2 and 3 line up. */
 const LEVEL_DELAYS_S = [0, 30, 60, 120];
@@ -337,77 +338,6 @@ function decideWholeState(
     current = decision.state;
   }
   return { ms: performance.now() - start };
-}
-
-/**
- * A clock that reads the time the benchmark set. Its timers never go off: nothing falls due while phase 1 runs,
- * and the started shell still re-arms after every commit, as in the daemon.
- */
-function plannedClock(): Clock & { set(at: number): void } {
-  let at = 0;
-  return {
-    now: () => at,
-    set: (value) => (at = value),
-    setTimeout: () => undefined,
-    clearTimeout: () => undefined,
-  };
-}
-
-/** The system clock moved by a constant: real time passing, real timers, a different epoch. */
-function shiftedClock(offsetMs: number): Clock {
-  return {
-    now: () => Date.now() + offsetMs,
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-}
-
-/**
- * A clock standing at `at` (real timers): a restart then finds exactly the timers due by `at` overdue, rather than
- * also those of the dense window that fall due while it rebuilds.
- */
-function stoppedClock(at: number): Clock {
-  return { ...shiftedClock(0), now: () => at };
-}
-
-interface ShellParts {
-  store: Store;
-  shell: EngineShell;
-  lifetime: AbortController;
-}
-
-/** An EngineShell as `startDaemon` assembles it, over the store in `storeDir`. */
-async function openShell(
-  storeDir: string,
-  workspace: Workspace,
-  config: EngineConfig,
-  clock: Clock,
-  onCommitted: (decision: Decision) => void = () => undefined,
-  state?: EngineState,
-): Promise<ShellParts> {
-  const store = await openSqliteStore({ path: join(storeDir, 'lifeline.db') });
-  const lifetime = new AbortController();
-  const snapshot = await store.loadEngineSnapshot(
-    { now: clock.now(), reopenWindowMs: config.reopenWindowMs },
-    { signal: lifetime.signal },
-  );
-  const shell = new EngineShell({
-    store,
-    clock,
-    config,
-    state: state ?? stateFromSnapshot(snapshot),
-    criteria: new CriteriaWatch(workspace, snapshot.engineState),
-    logger: silentLogger,
-    signal: lifetime.signal,
-    onCommitted,
-  });
-  return { store, shell, lifetime };
-}
-
-async function closeShell({ store, shell, lifetime }: ShellParts): Promise<void> {
-  await shell.stop();
-  lifetime.abort();
-  await store.close();
 }
 
 /** The started shell from `state` over the events in order, one commit each. */
