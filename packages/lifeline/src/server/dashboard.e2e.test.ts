@@ -63,6 +63,8 @@ describe.skipIf(!READY)(
       workspace = await writeDaemonWorkspace({
         sandboxUrl: sandbox.httpUrl,
         receiverUrl: 'http://127.0.0.1:9',
+        // No availability target: the overview shows how many of its targets are met, not a gauge.
+        slo: '{ latency: [{ percentile: p95, below: 5s }], errorRate: { below: 50% } }',
       });
       const storePath = join(workspace.dir, 'e2e.db');
       const store = await openSqliteStore({ path: storePath });
@@ -98,6 +100,10 @@ describe.skipIf(!READY)(
       const responder = await browser.newPage();
       await signIn(responder, tokens.responder);
       await responder.getByTestId('integration-payments').waitFor();
+      // Its SLO targets, met or not yet measured (the first SLO pass may precede the first stored result).
+      await expect(responder.getByTestId('integration-payments').textContent()).resolves.toMatch(
+        /\d\/\d met|no data/,
+      );
       await expect(responder.getByTestId('who').textContent()).resolves.toContain('alice · responder');
       await shot(responder, '1-overview');
 

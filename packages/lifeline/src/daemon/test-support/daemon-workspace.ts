@@ -22,6 +22,8 @@ export interface DaemonWorkspaceOptions {
   levels?: string[];
   /** YAML list items of the playbook's steps. */
   steps?: string[];
+  /** The payments integration's `slo`, as a YAML flow mapping; without it the integration has none. */
+  slo?: string;
 }
 
 export const DEFAULT_LEVELS = [
@@ -75,7 +77,7 @@ integrations:
       - { id: list-charges, method: GET, path: /v1/charges }
     checks:
       - { id: charges-up, kind: http, endpoint: list-charges, every: 1s, timeout: 2s }
-playbooks:
+${options.slo !== undefined ? `    slo: ${options.slo}\n` : ''}playbooks:
   - id: payments-slow
     name: Payments slow
     integration: payments
