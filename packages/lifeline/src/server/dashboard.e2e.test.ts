@@ -107,6 +107,12 @@ describe.skipIf(!READY)(
       await expect(responder.getByTestId('who').textContent()).resolves.toContain('alice · responder');
       await shot(responder, '1-overview');
 
+      // The integration page loads on demand (its charts bring uPlot) and draws them.
+      await responder.getByRole('link', { name: 'Payments', exact: true }).click();
+      await responder.getByRole('heading', { name: /Payments/ }).waitFor();
+      await responder.locator('main canvas').first().waitFor();
+      await shot(responder, '1b-integration');
+
       await responder.getByRole('link', { name: 'Incidents', exact: true }).click();
       await responder.getByRole('heading', { name: 'Incidents' }).waitFor();
       await shot(responder, '2-incidents-empty');
