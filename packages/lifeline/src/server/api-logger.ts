@@ -2,7 +2,7 @@
  * The HTTP API's logger for a daemon: fastify logs through pino, the daemon through its `DaemonLogger` port, so
  * this pino writes its warnings and errors (failed authentications, a 500's error with the request id its problem
  * names) as the daemon's log lines. Request lines (`info`) are left out: at thousands of requests a second they
- * would drown everything else, and `/metrics` counts requests better.
+ * would drown everything else.
  *
  * @example
  * const server = createServer({ service, logger: apiLogger(terminalLogger(output)) });
